@@ -1,0 +1,51 @@
+"""The Python API for embedded checks: load once, then decide many times."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from selector.checks import KINDS
+from selector.evaluate import Engine
+from selector.kb.load import load_knowledge_base
+from selector.policy import Policy, load_policy
+from selector.results import Decision, Report
+from selector.rules import Rule, load_rules
+
+
+
+class Selector:
+    """The shipped knowledge base (plus overlays) and rules (plus an organisation's), compiled once.
+
+    >>> s = Selector()
+    >>> policy = s.load_policy(Path("examples/eu-finetune-long-context.yaml"))
+    >>> s.check("gemini-2.5-pro@vertex-ai/europe-west4", policy).allowed  # doctest: +SKIP
+    """
+
+    def __init__(self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = ()) -> None:
+        self.rules: tuple[Rule, ...] = load_rules(tuple(rules_dirs), kinds=KINDS)
+        self.engine = Engine(load_knowledge_base(tuple(overlays)), self.rules)
+
+    def load_policy(self, path: Path) -> Policy:
+        """Read and validate a policy file against this knowledge base's vocabulary (raises PolicyError)."""
+        return load_policy(path, self.engine.vocabulary(), extra_require=self.extra_require())
+
+    def extra_require(self) -> dict[str, dict]:
+        """Policy keys that an organisation's own rules add under ``require``, with their value schemas."""
+        from selector.policy import Require
+
+        builtin = set(Require.model_fields)
+        out = {}
+        for rule in self.rules:
+            section, _, name = rule.policy_key.partition(".")
+            if section == "require" and name not in builtin:
+                out[name] = dict(rule.parameter_schema or {})
+        return out
+
+    def select(self, policy: Policy) -> Report:
+        """Every candidate's decision under the policy, allowed first by rank."""
+        return self.engine.select(policy)
+
+    def check(self, candidate: str, policy: Policy) -> Decision:
+        """The decision for one candidate named MODEL@PROVIDER/DEPLOYMENT (raises UsageError if unknown)."""
+        return self.engine.check(candidate, policy)

@@ -1,0 +1,124 @@
+"""Candidate deployments: every (offering, deployment target) pair in the knowledge base."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from selector.errors import UsageError
+from selector.facts import FactIndex
+from selector.namespaces import SEL
+from selector.results import CandidateRef
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One deployment and the knowledge-base nodes it is made of."""
+
+    id: str
+    model_slug: str
+    provider_slug: str
+    target_slug: str
+    model: URIRef
+    provider: URIRef
+    offering: URIRef
+    target: URIRef
+
+    def ref(self) -> CandidateRef:
+        """The candidate as it appears in reports."""
+        return CandidateRef(
+            id=self.id, model=self.model_slug, provider=self.provider_slug, deployment=self.target_slug
+        )
+
+    def scope(self, facts: FactIndex, name: str) -> URIRef | None:
+        """The node a rule scope names for this candidate (model, provider, operator, maker, licence...)."""
+        direct = {
+            "target": self.target,
+            "offering": self.offering,
+            "model": self.model,
+            "provider": self.provider,
+        }
+        if name in direct:
+            return direct[name]
+        via = {
+            "operator": (self.provider, SEL.operator),
+            "maker": (self.model, SEL.maker),
+            "licence": (self.model, SEL.licence),
+        }
+        if name not in via:
+            raise KeyError(name)
+        subject, predicate = via[name]
+        values = [v for v in facts.objects(subject, predicate) if isinstance(v, URIRef)]
+        return values[0] if values else None
+
+
+def enumerate_candidates(facts: FactIndex) -> tuple[Candidate, ...]:
+    """Every deployment the knowledge base describes, sorted by id.
+
+    Offerings whose model, provider or targets lack a slug are skipped here; the
+    knowledge-base shapes report them.
+    """
+    out: dict[str, Candidate] = {}
+    for offering in facts.instances(SEL.Offering):
+        model = _first(facts.objects(offering, SEL.model))
+        provider = _first(facts.objects(offering, SEL.provider))
+        model_slug = _slug(facts, model)
+        provider_slug = _slug(facts, provider)
+        if model is None or provider is None or model_slug is None or provider_slug is None:
+            continue
+        for target in facts.objects(offering, SEL.availableAt):
+            target_slug = _slug(facts, target)
+            if not isinstance(target, URIRef) or target_slug is None:
+                continue
+            cid = f"{model_slug}@{provider_slug}/{target_slug}"
+            out[cid] = Candidate(cid, model_slug, provider_slug, target_slug, model, provider, offering, target)
+    return tuple(out[k] for k in sorted(out))
+
+
+def find_candidate(candidates: tuple[Candidate, ...], name: str) -> Candidate:
+    """The candidate a user named as MODEL@PROVIDER/DEPLOYMENT, or MODEL@PROVIDER when that names one.
+
+    Raises UsageError naming the possibilities when the name is ambiguous or unknown.
+    """
+    by_id = {c.id: c for c in candidates}
+    if name in by_id:
+        return by_id[name]
+    if "@" not in name:
+        raise UsageError(
+            f"'{name}' is not a candidate id",
+            key="CANDIDATE",
+            hint="write MODEL@PROVIDER/DEPLOYMENT, e.g. claude-sonnet-4.6@aws-bedrock/eu-central-1",
+        )
+    if "/" not in name:
+        matches = [c for c in candidates if f"{c.model_slug}@{c.provider_slug}" == name]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            options = ", ".join(c.id for c in matches[:8])
+            more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""
+            raise UsageError(
+                f"'{name}' names {len(matches)} deployments",
+                key="CANDIDATE",
+                hint=f"add the deployment: {options}{more}",
+            )
+    close = difflib.get_close_matches(name, list(by_id), n=3, cutoff=0.6)
+    hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else (
+        "list candidates with: selector select --constraints POLICY --show-denied"
+    )
+    raise UsageError(f"unknown candidate '{name}'", key="CANDIDATE", hint=hint)
+
+
+def _first(values: tuple) -> URIRef | None:
+    for value in values:
+        if isinstance(value, URIRef):
+            return value
+    return None
+
+
+def _slug(facts: FactIndex, node: URIRef | None) -> str | None:
+    if node is None:
+        return None
+    fact = facts.one(node, SEL.slug)
+    return str(fact.object) if fact is not None else None

@@ -1,0 +1,161 @@
+"""The evaluator: every active rule over every candidate, into one frozen report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import URIRef
+
+from selector.candidates import Candidate, enumerate_candidates, find_candidate
+from selector.checks import CHECKS, CheckContext
+from selector.facts import FactIndex
+from selector.kb.load import KnowledgeBase
+from selector.locations import Jurisdictions
+from selector.namespaces import SEL
+from selector.policy import Policy, PolicyVocabulary
+from selector.rank import rank_allowed
+from selector.results import (
+    Decision,
+    KnowledgeBaseRef,
+    PolicyRef,
+    Report,
+    RuleResult,
+    Summary,
+    Verdict,
+)
+from selector.rules import Rule
+
+
+def policy_value(policy: Policy, key: str) -> Any:
+    """The value a policy gives a dotted key (``require.residency``), or None when it is not set."""
+    section, _, name = key.partition(".")
+    if not name:
+        value = getattr(policy, section, None)
+        return value if value not in ((), None) else None
+    container = getattr(policy, section, None)
+    if container is None:
+        return None
+    value = getattr(container, name, None)
+    if value is None and section == "require":
+        value = dict(policy.require_extra).get(name)
+    return value if value not in ((), None) else None
+
+
+class Engine:
+    """A knowledge base and rule set compiled once, to decide many policies and candidates."""
+
+    def __init__(self, kb: KnowledgeBase, rules: tuple[Rule, ...]) -> None:
+        self.kb = kb
+        self.rules = rules
+        self.facts = FactIndex.build(kb)
+        self.places = Jurisdictions(self.facts)
+        self.candidates: tuple[Candidate, ...] = enumerate_candidates(self.facts)
+        self.candidate_by_id = {c.id: c for c in self.candidates}
+        self.regions = self._region_codes()
+
+    def _region_codes(self) -> dict[str, URIRef]:
+        regions: dict[str, URIRef] = {}
+        for region in self.facts.instances(SEL.Region):
+            for predicate in (SEL.regionCode, SEL.slug):
+                for code in self.facts.objects(region, predicate):
+                    regions.setdefault(str(code), region)
+        return regions
+
+    def vocabulary(self) -> PolicyVocabulary:
+        """The values a policy may name, as this knowledge base knows them."""
+        facts = self.facts
+
+        def slugs(nodes) -> frozenset[str]:
+            return frozenset(str(f.object) for n in nodes for f in facts.values(n, SEL.slug))
+
+        makers = slugs(facts.instances(SEL.Maker)) | frozenset(
+            str(n).rsplit("/", 1)[-1] for n in facts.instances(SEL.Maker)
+        )
+        return PolicyVocabulary(
+            jurisdictions=self.places.codes(),
+            makers=makers,
+            providers=slugs(facts.instances(SEL.Provider)),
+            provider_kinds=slugs(facts.instances(SEL.ProviderKind)),
+            modalities=slugs(facts.instances(SEL.Modality)),
+            certifications=slugs(facts.instances(SEL.Certification)),
+            regions=frozenset(self.regions),
+        )
+
+    def active_rules(self, policy: Policy) -> tuple[Rule, ...]:
+        """The rules a policy switches on, in id order."""
+        return tuple(r for r in self.rules if any(policy_value(policy, k) is not None for k in r.active_when))
+
+    def decide(self, candidate: Candidate, policy: Policy, rules: tuple[Rule, ...] | None = None) -> Decision:
+        """One candidate's decision under the policy (unranked)."""
+        ctx = CheckContext(self.facts, self.places, policy, candidate, self.regions)
+        results: list[RuleResult] = []
+        obligations = []
+        for rule in self.active_rules(policy) if rules is None else rules:
+            required = policy_value(policy, rule.policy_key)
+            outcome = CHECKS[rule.kind](ctx, rule, required)
+            verdict = outcome.verdict.value
+            results.append(
+                RuleResult(
+                    rule=rule.id,
+                    title=rule.title,
+                    verdict=outcome.verdict,
+                    reason=rule.message(verdict, outcome.fields),
+                    evidence=tuple(dict.fromkeys(f.evidence() for f in outcome.facts)),
+                    remedy=rule.remedy_for(verdict, outcome.fields) if verdict != "pass" else None,
+                )
+            )
+            for item in outcome.obligations:
+                if item not in obligations:
+                    obligations.append(item)
+        fails = [r for r in results if r.verdict is Verdict.FAIL]
+        unknowns = [r for r in results if r.verdict is Verdict.UNKNOWN]
+        allowed = not fails and (not unknowns or policy.unknown == "warn")
+        warnings = tuple(
+            f"UNKNOWN {r.rule}: {r.reason} (allowed only because the policy says unknown: warn)"
+            for r in unknowns
+        ) if allowed else ()
+        return Decision(
+            candidate=candidate.ref(),
+            outcome="allowed" if allowed else "denied",
+            rank=None,
+            denied_on_unknown=not allowed and not fails,
+            warnings=warnings,
+            obligations=tuple(obligations) if allowed else (),
+            results=tuple(results),
+        )
+
+    def select(self, policy: Policy) -> Report:
+        """Every candidate's decision: allowed first in the policy's preferred order, then denied by id."""
+        rules = self.active_rules(policy)
+        decisions = [self.decide(c, policy, rules) for c in self.candidates]
+        allowed = rank_allowed(self, [d for d in decisions if d.allowed], policy.prefer)
+        denied = sorted((d for d in decisions if not d.allowed), key=lambda d: d.candidate.id)
+        ordered = tuple(d.model_copy(update={"rank": i}) for i, d in enumerate(allowed, start=1)) + tuple(denied)
+        return Report(
+            policy=PolicyRef(name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown),
+            knowledge_base=KnowledgeBaseRef(fingerprint=self.fingerprint, layers=self.kb.layers),
+            rules=tuple(r.id for r in rules),
+            summary=Summary(
+                candidates=len(ordered),
+                allowed=len(allowed),
+                denied=len(denied),
+                denied_on_unknown=sum(1 for d in denied if d.denied_on_unknown),
+                allowed_with_warnings=sum(1 for d in allowed if d.warnings),
+            ),
+            decisions=ordered,
+        )
+
+    def check(self, name: str, policy: Policy) -> Decision:
+        """The decision for one named candidate (MODEL@PROVIDER/DEPLOYMENT)."""
+        return self.decide(find_candidate(self.candidates, name), policy)
+
+    @property
+    def fingerprint(self) -> str:
+        """The content fingerprint of the knowledge base and rules together."""
+        import hashlib
+
+        digest = hashlib.sha256(self.kb.fingerprint.encode())
+        for rule in self.rules:
+            digest.update(rule.id.encode())
+            digest.update(repr((rule.kind, sorted(rule.params.items()), sorted(rule.messages.items()))).encode())
+        return "sha256:" + digest.hexdigest()

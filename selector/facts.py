@@ -1,0 +1,227 @@
+"""The knowledge base compiled for lookups: every fact with its source, layer and overrides.
+
+The engine never queries RDF while deciding: it reads this index, which resolves
+overlays (a later layer's statements about a subject and property replace earlier
+layers') and keeps, for each fact, what the trail must cite.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from selector.kb.load import KnowledgeBase, Source
+from selector.namespaces import RDF, RDFS, SEL, short
+from selector.results import Evidence
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One effective statement and where it came from."""
+
+    subject: URIRef
+    predicate: URIRef
+    object: Node
+    source: Source | None
+    layer: str
+    overrides: tuple["Fact", ...] = ()
+    note: str | None = None
+
+    def evidence(self) -> Evidence:
+        """The fact as it appears in an explanation trail."""
+        notes = []
+        if self.note:
+            notes.append(self.note)
+        for old in self.overrides:
+            origin = old.source.url if old.source and old.source.url else "no source"
+            notes.append(f"overrides {short(old.object)} from layer {old.layer} ({origin})")
+        return Evidence(
+            subject=short(self.subject),
+            predicate=short(self.predicate),
+            object=short(self.object),
+            source=self.source.url if self.source else None,
+            source_title=self.source.title if self.source else None,
+            as_of=self.source.as_of.isoformat() if self.source and self.source.as_of else None,
+            layer=self.layer,
+            note="; ".join(notes) or None,
+        )
+
+
+@dataclass
+class _Statement:
+    obj: Node
+    source: Source | None
+    layer: str
+    rank: int
+
+
+@dataclass
+class FactIndex:
+    """Effective facts by (subject, predicate), subjects by type, and conflict notes."""
+
+    layers: tuple[str, ...]
+    _facts: dict[tuple[URIRef, URIRef], tuple[Fact, ...]] = field(default_factory=dict)
+    _by_type: dict[URIRef, tuple[URIRef, ...]] = field(default_factory=dict)
+    _conflicts: dict[tuple[URIRef, URIRef], str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> "FactIndex":
+        """Compile a loaded knowledge base (done once per knowledge base)."""
+        rank = {name: i for i, name in enumerate(kb.layers)}
+        grouped: dict[tuple[URIRef, URIRef], list[_Statement]] = defaultdict(list)
+        seen: set[tuple] = set()
+        for quad in kb.quads:
+            if quad.graph is None:
+                continue
+            key = (quad.subject, quad.predicate, quad.object, quad.layer)
+            if key in seen:
+                continue
+            seen.add(key)
+            grouped[(quad.subject, quad.predicate)].append(
+                _Statement(quad.object, kb.sources.get(quad.graph), quad.layer, rank.get(quad.layer, 0))
+            )
+        index = cls(layers=tuple(kb.layers))
+        for key, statements in grouped.items():
+            top = max(s.rank for s in statements)
+            older = tuple(
+                Fact(key[0], key[1], s.obj, s.source, s.layer)
+                for s in sorted(statements, key=_order)
+                if s.rank < top
+            )
+            current = sorted((s for s in statements if s.rank == top), key=_order)
+            index._facts[key] = tuple(
+                Fact(key[0], key[1], s.obj, s.source, s.layer, overrides=older) for s in current
+            )
+        types: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for (subject, predicate), facts in index._facts.items():
+            if predicate == RDF.type:
+                for fact in facts:
+                    if isinstance(fact.object, URIRef) and isinstance(subject, URIRef):
+                        types[fact.object].add(subject)
+        index._by_type = {t: tuple(sorted(s)) for t, s in types.items()}
+        index._conflicts = index._collect_conflicts()
+        return index
+
+    def values(self, subject: Node | None, predicate: URIRef) -> tuple[Fact, ...]:
+        """The effective facts for a subject and property (empty when unknown)."""
+        if not isinstance(subject, (URIRef, BNode)):
+            return ()
+        facts = self._facts.get((subject, predicate), ())
+        note = self._conflicts.get((subject, predicate))
+        if note and facts:
+            return tuple(
+                Fact(f.subject, f.predicate, f.object, f.source, f.layer, f.overrides, note) for f in facts
+            )
+        return facts
+
+    def one(self, subject: Node | None, predicate: URIRef) -> Fact | None:
+        """The single effective fact for a subject and property, or None (first in a stable order)."""
+        facts = self.values(subject, predicate)
+        return facts[0] if facts else None
+
+    def objects(self, subject: Node | None, predicate: URIRef) -> tuple[Node, ...]:
+        """Just the values of the effective facts."""
+        return tuple(f.object for f in self.values(subject, predicate))
+
+    def items(self, head: Node | None) -> tuple[Node, ...]:
+        """The members of an RDF list, in order (empty for a missing or broken list)."""
+        out: list[Node] = []
+        node = head
+        while node is not None and node != RDF.nil and len(out) < 1000:
+            first = self.objects(node, RDF.first)
+            rest = self.objects(node, RDF.rest)
+            if not first or not rest:
+                return ()
+            out.append(first[0])
+            node = rest[0]
+        return tuple(out)
+
+    def instances(self, cls: URIRef) -> tuple[URIRef, ...]:
+        """Every subject typed with the class, sorted."""
+        return self._by_type.get(cls, ())
+
+    def has_type(self, subject: Node, cls: URIRef) -> bool:
+        """Whether the subject is typed with the class."""
+        return cls in self.objects(subject, RDF.type)
+
+    def label(self, subject: Node) -> str:
+        """A readable name: the slug, else the label, else the prefixed IRI."""
+        for predicate in (SEL.slug, RDFS.label):
+            fact = self.one(subject, predicate)
+            if fact is not None:
+                return str(fact.object)
+        return short(subject)
+
+    def title(self, subject: Node) -> str:
+        """A descriptive name: the label, else the slug, else the prefixed IRI."""
+        fact = self.one(subject, RDFS.label)
+        return str(fact.object) if fact is not None else self.label(subject)
+
+    def _collect_conflicts(self) -> dict[tuple[URIRef, URIRef], str]:
+        notes: dict[tuple[URIRef, URIRef], str] = {}
+        for conflict in self.instances(SEL.Conflict):
+            subject = self.objects(conflict, SEL.conflictSubject)
+            prop = self.objects(conflict, SEL.conflictProperty)
+            if not subject or not prop:
+                continue
+            claims = []
+            for claim in sorted(self.objects(conflict, SEL.rejectedClaim)):
+                value = self.one(claim, RDF.object)
+                source = value.source.url if value and value.source else None
+                shown = short(value.object) if value else "?"
+                claims.append(f"{shown} ({source})" if source else shown)
+            resolution = self.one(conflict, SEL.resolution)
+            text = "sources disagree"
+            if claims:
+                text += "; not applied: " + ", ".join(claims)
+            if resolution is not None:
+                text += f"; applied because: {resolution.object}"
+            notes[(subject[0], prop[0])] = text
+        return notes
+
+
+def _order(statement: _Statement) -> tuple:
+    return (statement.layer, str(statement.obj), statement.source.url if statement.source else "")
+
+
+def number(node: Node) -> Decimal | None:
+    """A numeric literal as a Decimal, or None when the node is not a number."""
+    if isinstance(node, Literal):
+        value = node.toPython()
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float, Decimal)):
+            return Decimal(str(value))
+    return None
+
+
+def boolean(node: Node) -> bool | None:
+    """A boolean literal's value, or None when the node is not a boolean."""
+    if isinstance(node, Literal) and isinstance(node.toPython(), bool):
+        return node.toPython()
+    return None
+
+
+def a_date(node: Node) -> date | None:
+    """A date literal's value, or None."""
+    if isinstance(node, Literal) and isinstance(node.toPython(), date):
+        return node.toPython()
+    return None
+
+
+def evidence(facts: Iterable[Fact | None]) -> tuple[Evidence, ...]:
+    """The trail entries for facts, skipping missing ones and repeats, in order."""
+    out: list[Evidence] = []
+    for fact in facts:
+        if fact is None:
+            continue
+        item = fact.evidence()
+        if item not in out:
+            out.append(item)
+    return tuple(out)

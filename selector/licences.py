@@ -1,0 +1,303 @@
+"""Open-weight licences: which clauses bind whom for a deployment, and what the user owes.
+
+A licence's terms are an ODRL policy in the knowledge base. Self-hosting makes the
+user the licensee, so its permissions, prohibitions and duties are evaluated against
+the policy's ``licensee`` block; calling a hosted API makes the provider the
+licensee and distributor and the user an end user under the provider's terms.
+A model derived from another carries both models' licences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import networkx as nx
+from rdflib import URIRef
+from rdflib.term import Node
+
+from selector.checks import CheckContext, Outcome, _base, fmt
+from selector.facts import Fact, boolean, number
+from selector.namespaces import ODRL, RDFS, SEL, short
+from selector.results import Obligation, Verdict, worse
+from selector.rules import Rule
+
+_USE = {"commercial": SEL.Commercial, "research": SEL.Research, "non-production": SEL.NonProduction}
+_MULTIMODAL_INPUTS = {SEL.Image, SEL.Audio, SEL.Video}
+
+
+@dataclass
+class _Truth:
+    """A three-valued answer with the licensee keys it was missing and the facts it read."""
+
+    value: bool | None
+    missing: set[str] = field(default_factory=set)
+    facts: list[Fact] = field(default_factory=list)
+
+
+def lineage(ctx: CheckContext, model: URIRef) -> tuple[URIRef, ...]:
+    """The model and every model it derives from, nearest first (a networkx walk of sel:derivedFrom)."""
+    graph = nx.DiGraph()
+    todo, seen = [model], {model}
+    while todo:
+        node = todo.pop()
+        graph.add_node(node)
+        for parent in ctx.facts.objects(node, SEL.derivedFrom):
+            if isinstance(parent, URIRef):
+                graph.add_edge(node, parent)
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+    order = nx.single_source_shortest_path_length(graph, model)
+    return tuple(sorted(order, key=lambda n: (order[n], str(n))))
+
+
+def is_self_hosted(ctx: CheckContext) -> bool:
+    """Whether the user runs the weights (and so is the licensee)."""
+    return ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget) or (
+        SEL.SelfHostedRuntime in ctx.facts.objects(ctx.candidate.provider, SEL.providerKind)
+    )
+
+
+def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
+    """The licence clauses that bind the right party allow the use; duties are returned as obligations."""
+    fields = _base(ctx, _describe(required), ctx.candidate.model)
+    if not is_self_hosted(ctx):
+        licences = [f for m in lineage(ctx, ctx.candidate.model) for f in ctx.facts.values(m, SEL.licence)]
+        named = f" under {fmt([ctx.facts.label(f.object) for f in licences])}" if licences else ""
+        fields["detail"] = (
+            f"you call {ctx.candidate.provider_slug}'s hosted service: the provider is the licensee and "
+            f"distributor{named}, and you are an end user under its terms"
+        )
+        fields["value"] = "end user"
+        return Outcome(Verdict.PASS, fields, tuple(licences))
+    fields["value"] = "licensee (self-hosted)"
+    verdict = Verdict.PASS
+    lines: list[str] = []
+    used: list[Fact] = []
+    missing: set[str] = set()
+    obligations: list[Obligation] = []
+    for model in lineage(ctx, ctx.candidate.model):
+        name = ctx.facts.label(model)
+        licence_facts = ctx.facts.values(model, SEL.licence)
+        if not licence_facts:
+            lines.append(f"no licence is recorded for {name}")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+            continue
+        for licence_fact in licence_facts:
+            used.append(licence_fact)
+            result = _judge_one(ctx, model, licence_fact.object, required, obligations)
+            lines.extend(f"{name}: {line}" for line in result[1])
+            used.extend(result[2])
+            missing |= result[3]
+            verdict = worse(verdict, result[0])
+    fields["detail"] = "; ".join(lines) or "no clause restricts this use"
+    fields["missing"] = fmt(sorted(missing))
+    return Outcome(verdict, fields, tuple(used), tuple(obligations))
+
+
+def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obligations: list[Obligation]):
+    facts = ctx.facts
+    label = facts.label(licence)
+    spdx = facts.one(licence, SEL.spdxId)
+    licence_id = str(spdx.object) if spdx else label
+    verdict = Verdict.PASS
+    lines: list[str] = []
+    used: list[Fact] = []
+    missing: set[str] = set()
+    wants_commercial = bool(required is not None and required.commercial_use)
+    commercial = facts.one(licence, SEL.commercialUse)
+    if wants_commercial:
+        if commercial is None or boolean(commercial.object) is None:
+            lines.append(f"{licence_id}: whether it grants commercial use is not recorded")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        else:
+            used.append(commercial)
+            if not boolean(commercial.object):
+                lines.append(f"{licence_id} does not grant commercial use")
+                verdict = Verdict.FAIL
+    terms = facts.one(licence, SEL.terms)
+    if terms is None:
+        lines.append(f"the terms of {licence_id} are not recorded")
+        return worse(verdict, Verdict.UNKNOWN), lines, used, missing
+    used.append(terms)
+    policy = terms.object
+    # Permissions: at least one must have all its constraints hold.
+    permissions = facts.objects(policy, ODRL.permission)
+    granted = _Truth(False)
+    reasons: list[str] = []
+    for permission in sorted(permissions, key=str):
+        truth = _all(ctx, model, facts.objects(permission, ODRL.constraint), required)
+        rule_label = _label(ctx, permission)
+        if truth.value:
+            granted = _Truth(True, facts=truth.facts + list(facts.values(permission, RDFS.label)))
+            for duty in facts.objects(permission, ODRL.duty):
+                _add_duty(ctx, model, duty, licence_id, required, obligations)
+            reasons.append(f"{licence_id} grants {rule_label}")
+            break
+        if truth.value is None and granted.value is False:
+            granted = _Truth(None, truth.missing, truth.facts)
+            reasons.append(f"{licence_id}: {rule_label} depends on {fmt(sorted(truth.missing))}")
+        elif truth.value is False:
+            reasons.append(f"{licence_id}: {rule_label} does not apply ({_failed(ctx, model, permission, required)})")
+    used.extend(granted.facts)
+    if not permissions:
+        lines.append(f"{licence_id} grants no permission")
+        verdict = Verdict.FAIL
+    elif granted.value is None:
+        missing |= granted.missing
+        verdict = worse(verdict, Verdict.UNKNOWN)
+        lines.extend(reasons)
+    elif granted.value is False:
+        verdict = Verdict.FAIL
+        lines.extend(reasons)
+    else:
+        lines.append(reasons[-1])
+    # Prohibitions: any whose constraints all hold forbids the use.
+    for prohibition in sorted(facts.objects(policy, ODRL.prohibition), key=str):
+        truth = _all(ctx, model, facts.objects(prohibition, ODRL.constraint), required)
+        rule_label = _label(ctx, prohibition)
+        if truth.value:
+            used.extend(truth.facts)
+            used.extend(facts.values(prohibition, RDFS.label))
+            lines.append(f"{licence_id} prohibits this: {rule_label}")
+            verdict = Verdict.FAIL
+        elif truth.value is None:
+            missing |= truth.missing
+            used.extend(truth.facts)
+            lines.append(f"{licence_id}: {rule_label} applies depending on {fmt(sorted(truth.missing))}")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+    for duty in facts.objects(policy, ODRL.obligation):
+        _add_duty(ctx, model, duty, licence_id, required, obligations)
+    return verdict, lines, used, missing
+
+
+def _add_duty(ctx: CheckContext, model: URIRef, duty: Node, licence_id: str, required, obligations: list[Obligation]):
+    truth = _all(ctx, model, ctx.facts.objects(duty, ODRL.constraint), required)
+    if truth.value is False:
+        return
+    text = _label(ctx, duty)
+    mark = ctx.facts.one(duty, SEL.markText)
+    if mark is not None and str(mark.object) not in text:
+        text = f"{text}: \"{mark.object}\""
+    if truth.value is None:
+        text += f" (applies depending on {fmt(sorted(truth.missing))})"
+    evidence = [f for f in (ctx.facts.one(duty, RDFS.label), mark) if f is not None] + truth.facts
+    item = Obligation(
+        text=text,
+        clause=short(duty),
+        licence=licence_id,
+        evidence=tuple(f.evidence() for f in evidence),
+    )
+    if item not in obligations:
+        obligations.append(item)
+
+
+def _label(ctx: CheckContext, node: Node) -> str:
+    fact = ctx.facts.one(node, RDFS.label)
+    return str(fact.object) if fact is not None else short(node)
+
+
+def _failed(ctx: CheckContext, model: URIRef, rule_node: Node, required) -> str:
+    out = []
+    for constraint in ctx.facts.objects(rule_node, ODRL.constraint):
+        if _constraint(ctx, model, constraint, required).value is False:
+            out.append(_label(ctx, constraint))
+    return "; ".join(out) or "a condition does not hold"
+
+
+def _all(ctx: CheckContext, model: URIRef, constraints, required) -> _Truth:
+    result = _Truth(True)
+    for constraint in constraints:
+        truth = _constraint(ctx, model, constraint, required)
+        result.facts.extend(truth.facts)
+        if truth.value is False:
+            return _Truth(False, facts=result.facts)
+        if truth.value is None:
+            result.value = None
+            result.missing |= truth.missing
+    return result
+
+
+def _constraint(ctx: CheckContext, model: URIRef, node: Node, required) -> _Truth:
+    facts = ctx.facts
+    own = [f for f in (facts.one(node, RDFS.label),) if f is not None]
+    either = facts.one(node, ODRL["or"])
+    both = facts.one(node, ODRL["and"])
+    if either is not None or both is not None:
+        members = facts.items((either or both).object)
+        parts = [_constraint(ctx, model, m, required) for m in members]
+        collected = own + [f for p in parts for f in p.facts]
+        missing = set().union(*(p.missing for p in parts)) if parts else set()
+        values = [p.value for p in parts]
+        if either is not None:
+            value = True if True in values else (None if None in values else False)
+        else:
+            value = False if False in values else (None if None in values else True)
+        return _Truth(value, missing if value is None else set(), collected)
+    left = facts.one(node, ODRL.leftOperand)
+    operator = facts.one(node, ODRL.operator)
+    right = facts.one(node, ODRL.rightOperand)
+    if left is None or operator is None or right is None:
+        return _Truth(None, {"(a licence constraint is incomplete in the knowledge base)"}, own)
+    collected = own + [left, operator, right]
+    actual, key, extra = _operand(ctx, model, left.object, required)
+    collected.extend(extra)
+    if actual is None:
+        return _Truth(None, {key}, collected)
+    value = _compare(ctx, actual, operator.object, right.object)
+    return _Truth(value, set() if value is not None else {key}, collected)
+
+
+def _operand(ctx: CheckContext, model: URIRef, left: Node, required):
+    """The value of a left operand for this licensee and model, the policy key it comes from, and facts used."""
+    licensee = ctx.policy.licensee
+    if left in (SEL.licenseeMAUAtReleaseDate, SEL.licenseeMAU):
+        value = licensee.monthly_active_users if licensee else None
+        return (Decimal(value) if value is not None else None), "licensee.monthly_active_users", []
+    if left == SEL.licenseeMonthlyRevenueUSD:
+        value = licensee.monthly_revenue_usd if licensee else None
+        return (Decimal(str(value)) if value is not None else None), "licensee.monthly_revenue_usd", []
+    if left == SEL.licenseeDomicile:
+        code = licensee.domicile if licensee else None
+        return (ctx.places.resolve(code) if code else None), "licensee.domicile", []
+    if left == SEL.useContext:
+        use = licensee.use if licensee and licensee.use else None
+        if use is None and required is not None and required.commercial_use:
+            use = "commercial"
+        return (_USE.get(use) if use else None), "licensee.use", []
+    if left == SEL.licenseeRole:
+        return SEL.Licensee, "", []
+    if left == SEL.modelModality:
+        inputs = ctx.facts.values(model, SEL.inputModality)
+        if not inputs:
+            return None, f"(input modalities of {ctx.facts.label(model)} in the knowledge base)", []
+        multimodal = any(f.object in _MULTIMODAL_INPUTS for f in inputs)
+        return (SEL.Multimodal if multimodal else SEL.Text), "", list(inputs)
+    return None, f"(left operand {short(left)}, which this engine does not evaluate)", []
+
+
+def _compare(ctx: CheckContext, actual, operator: Node, right: Node) -> bool | None:
+    if operator in (ODRL.eq, ODRL.neq):
+        same = actual == right if isinstance(right, URIRef) else actual == number(right)
+        return same if operator == ODRL.eq else not same
+    if operator in (ODRL.lt, ODRL.lteq, ODRL.gt, ODRL.gteq):
+        bound = number(right)
+        if bound is None or not isinstance(actual, Decimal):
+            return None
+        return {
+            ODRL.lt: actual < bound, ODRL.lteq: actual <= bound,
+            ODRL.gt: actual > bound, ODRL.gteq: actual >= bound,
+        }[operator]
+    if operator == ODRL.isPartOf and isinstance(actual, URIRef) and isinstance(right, URIRef):
+        return ctx.places.place_within(actual, (right,)).verdict.value == "pass"
+    if operator == ODRL.isAnyOf:
+        options = ctx.facts.items(right) or (right,)
+        return actual in options
+    return None
+
+
+def _describe(required) -> str:
+    if required is None or required.commercial_use is None:
+        return "the licence clauses that bind you"
+    return "commercial use" if required.commercial_use else "non-commercial use"

@@ -1,0 +1,132 @@
+"""The location graph: regions in countries, countries in blocs, and whether a place lies inside a jurisdiction.
+
+Built once per knowledge base with networkx from the DPV ``loc:`` memberships
+(``skos:broader``) and the regions' ``sel:country`` facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+from rdflib import URIRef
+
+from selector.facts import Fact, FactIndex
+from selector.namespaces import DPV, LOC, SEL, SKOS
+from selector.results import Verdict
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether one place lies inside a jurisdiction, why, and the facts that say so."""
+
+    verdict: Verdict
+    reason: str
+    facts: tuple[Fact, ...] = ()
+
+
+class Jurisdictions:
+    """Countries and blocs of the knowledge base, addressed by code (DE, EU, EEA)."""
+
+    def __init__(self, facts: FactIndex) -> None:
+        self._facts = facts
+        self.graph = nx.DiGraph()
+        self._codes: dict[str, URIRef] = {}
+        self._code_of: dict[URIRef, str] = {}
+        self.countries = frozenset(facts.instances(DPV.Country))
+        self.blocs = frozenset(facts.instances(DPV.SupraNationalUnion))
+        for node in sorted(self.countries | self.blocs):
+            code = self._code(node)
+            self._codes.setdefault(code.upper(), node)
+            self._code_of[node] = code
+            self.graph.add_node(node)
+        self._member_fact: dict[tuple[URIRef, URIRef], Fact] = {}
+        for country in sorted(self.countries | self.blocs):
+            for fact in facts.values(country, SKOS.broader):
+                if fact.object in self.blocs:
+                    self.graph.add_edge(country, fact.object)
+                    self._member_fact[(country, fact.object)] = fact
+
+    def _code(self, node: URIRef) -> str:
+        fact = self._facts.one(node, LOC.iso_alpha2)
+        if fact is not None:
+            return str(fact.object)
+        return str(node).rsplit("#", 1)[-1]
+
+    def codes(self) -> frozenset[str]:
+        """Every jurisdiction code a policy may use."""
+        return frozenset(self._code_of.values())
+
+    def resolve(self, code: str) -> URIRef | None:
+        """The loc: IRI for a code, case-insensitively, or None."""
+        return self._codes.get(code.upper())
+
+    def code(self, node: URIRef) -> str:
+        """The code people write for a country or bloc."""
+        return self._code_of.get(node) or str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+    def members(self, bloc: URIRef) -> tuple[URIRef, ...]:
+        """The countries directly in a bloc."""
+        return tuple(sorted(c for c in self.graph.predecessors(bloc) if c in self.countries))
+
+    def country_within(self, country: URIRef, jurisdiction: URIRef) -> Judgement:
+        """Whether a country is, or is part of, the jurisdiction."""
+        name, target = self.code(country), self.code(jurisdiction)
+        if country == jurisdiction:
+            return Judgement(Verdict.PASS, f"{name} is {target}")
+        if jurisdiction in self.blocs and nx.has_path(self.graph, country, jurisdiction):
+            path = nx.shortest_path(self.graph, country, jurisdiction)
+            used = tuple(self._member_fact[(a, b)] for a, b in zip(path, path[1:]))
+            return Judgement(Verdict.PASS, f"{name} is part of {target}", used)
+        if jurisdiction in self.countries:
+            return Judgement(Verdict.FAIL, f"{name} is not {target}")
+        return Judgement(Verdict.FAIL, f"{name} is not part of {target}")
+
+    def bloc_within(self, bloc: URIRef, jurisdiction: URIRef) -> Judgement:
+        """Whether every country of a bloc is inside the jurisdiction (EU inside EEA, say)."""
+        name, target = self.code(bloc), self.code(jurisdiction)
+        if bloc == jurisdiction:
+            return Judgement(Verdict.PASS, f"{name} is {target}")
+        members = self.members(bloc)
+        if not members:
+            return Judgement(Verdict.UNKNOWN, f"the knowledge base lists no member countries of {name}")
+        outside = [m for m in members if self.country_within(m, jurisdiction).verdict is not Verdict.PASS]
+        if outside:
+            listed = ", ".join(self.code(m) for m in outside[:5])
+            return Judgement(Verdict.FAIL, f"{name} includes {listed}, not part of {target}")
+        return Judgement(Verdict.PASS, f"every member of {name} is part of {target}")
+
+    def place_within(self, place: URIRef, allowed: tuple[URIRef, ...], *, depth: int = 0) -> Judgement:
+        """Whether a place (region, zone, country, bloc, anywhere) lies inside any allowed jurisdiction."""
+        names = " or ".join(self.code(j) for j in allowed)
+        facts = self._facts
+        if place == SEL.AnyLocation:
+            return Judgement(Verdict.FAIL, f"may be anywhere the provider operates, so not only in {names}")
+        if place in self.countries or place in self.blocs:
+            check = self.country_within if place in self.countries else self.bloc_within
+            judgements = [check(place, j) for j in allowed]
+            for judgement in judgements:
+                if judgement.verdict is Verdict.PASS:
+                    return judgement
+            unknown = [j for j in judgements if j.verdict is Verdict.UNKNOWN]
+            return unknown[0] if unknown else Judgement(Verdict.FAIL, "; ".join(j.reason for j in judgements))
+        label = facts.label(place)
+        if facts.has_type(place, SEL.Region):
+            country = facts.one(place, SEL.country)
+            if country is None or not isinstance(country.object, URIRef):
+                return Judgement(Verdict.UNKNOWN, f"no country is recorded for region {label}")
+            inner = self.place_within(country.object, allowed, depth=depth + 1)
+            return Judgement(inner.verdict, f"{label} is in {self.code(country.object)}; {inner.reason}",
+                             (country,) + inner.facts)
+        members = facts.values(place, SEL.memberRegion)
+        complete = facts.one(place, SEL.memberRegionsComplete)
+        if members and complete is not None and complete.object.toPython() is True and depth < 4:
+            used: list[Fact] = [complete, *members]
+            for member in members:
+                inner = self.place_within(member.object, allowed, depth=depth + 1)
+                used.extend(inner.facts)
+                if inner.verdict is not Verdict.PASS:
+                    return Judgement(inner.verdict, f"{label} spans {facts.label(member.object)}: {inner.reason}",
+                                     tuple(used))
+            return Judgement(Verdict.PASS, f"every region of {label} is in {names}", tuple(used))
+        return Judgement(Verdict.UNKNOWN, f"where {label} runs is not recorded as a closed list of regions")

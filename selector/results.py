@@ -1,0 +1,143 @@
+"""The one frozen result tree every output format and exit code derive from.
+
+Report -> Decision -> RuleResult -> Evidence.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Verdict(str, Enum):
+    """What one rule says about one candidate."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+_SEVERITY = {Verdict.PASS: 0, Verdict.UNKNOWN: 1, Verdict.FAIL: 2}
+
+
+def worse(a: Verdict, b: Verdict) -> Verdict:
+    """The more severe of two verdicts (fail over unknown over pass)."""
+    return a if _SEVERITY[a] >= _SEVERITY[b] else b
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Frozen):
+    """One fact a rule used: the triple, where it came from, and when it was true."""
+
+    subject: str
+    predicate: str
+    object: str
+    source: str | None
+    source_title: str | None = None
+    as_of: str | None
+    layer: str
+    note: str | None = None
+
+
+class RuleResult(_Frozen):
+    """One rule's verdict on one candidate, with its reason, evidence and remedy."""
+
+    rule: str
+    title: str
+    verdict: Verdict
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    remedy: str | None = None
+
+
+class Obligation(_Frozen):
+    """A duty the user takes on by using an allowed candidate (a licence's attribution clause, say)."""
+
+    text: str
+    clause: str
+    licence: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+class CandidateRef(_Frozen):
+    """A deployment: one model served by one provider at one deployment target."""
+
+    id: str
+    model: str
+    provider: str
+    deployment: str
+
+
+class Decision(_Frozen):
+    """The policy's answer for one candidate and every rule result behind it."""
+
+    candidate: CandidateRef
+    outcome: Literal["allowed", "denied"]
+    rank: int | None
+    denied_on_unknown: bool
+    warnings: tuple[str, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    results: tuple[RuleResult, ...]
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the candidate may be used under the policy."""
+        return self.outcome == "allowed"
+
+    @property
+    def exit_code(self) -> int:
+        """0 when allowed, 1 when denied: what `selector check` exits with."""
+        return 0 if self.allowed else 1
+
+
+class PolicyRef(_Frozen):
+    """The policy a report answers, identified by its content."""
+
+    name: str
+    fingerprint: str
+    unknown: Literal["fail", "warn"]
+
+
+class KnowledgeBaseRef(_Frozen):
+    """The knowledge base a report was computed on, identified by its content."""
+
+    fingerprint: str
+    layers: tuple[str, ...]
+
+
+class Summary(_Frozen):
+    """Counts over a report's decisions."""
+
+    candidates: int
+    allowed: int
+    denied: int
+    denied_on_unknown: int
+    allowed_with_warnings: int = 0
+
+
+class Report(_Frozen):
+    """Every candidate's decision under one policy: allowed first by rank, then denied."""
+
+    policy: PolicyRef
+    knowledge_base: KnowledgeBaseRef
+    rules: tuple[str, ...]
+    summary: Summary
+    decisions: tuple[Decision, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when at least one candidate is allowed, 1 when none is."""
+        return 0 if self.summary.allowed else 1
+
+    def allowed(self) -> tuple[Decision, ...]:
+        """The allowed decisions in rank order."""
+        return tuple(d for d in self.decisions if d.allowed)
+
+    def denied(self) -> tuple[Decision, ...]:
+        """The denied decisions, by candidate id."""
+        return tuple(d for d in self.decisions if not d.allowed)

@@ -1,0 +1,191 @@
+"""Rules as data: loading the rule files in ``rules/`` (and an organisation's own) against the rule schema."""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import jsonschema
+from rdflib import URIRef
+
+from selector.errors import RuleError
+from selector.namespaces import PREFIXES
+from selector.paths import rules_dir
+from selector.yamlfile import read_yaml
+
+_SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "rule.schema.json"
+
+#: The fields a rule's message and remedy templates may use.
+TEMPLATE_FIELDS = frozenset(
+    {"candidate", "model", "provider", "deployment", "subject", "value", "required", "missing", "detail"}
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: what a policy key means on the graph, and the words the trail uses for it."""
+
+    id: str
+    policy_key: str
+    active_when: tuple[str, ...]
+    title: str
+    description: str
+    kind: str
+    params: Mapping[str, Any]
+    messages: Mapping[str, str]
+    remedy: Mapping[str, str]
+    references: tuple[str, ...]
+    parameter_schema: Mapping[str, Any] | None
+    file: str
+
+    def message(self, verdict: str, fields: Mapping[str, str]) -> str:
+        """The one-line reason for a verdict, filled from the check's fields."""
+        return _fill(self.messages[verdict], fields)
+
+    def remedy_for(self, verdict: str, fields: Mapping[str, str]) -> str | None:
+        """What would have to change for a failing or unknown result to pass."""
+        template = self.remedy.get(verdict)
+        return _fill(template, fields) if template else None
+
+
+def rule_schema() -> dict:
+    """The JSON Schema every rule file is checked against."""
+    return json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def expand(name: str) -> URIRef:
+    """A prefixed name from a rule file (``sel:contextWindow``) as an IRI."""
+    prefix, _, local = name.partition(":")
+    for known, namespace in PREFIXES:
+        if known == prefix:
+            return URIRef(namespace + local)
+    raise KeyError(name)
+
+
+def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: frozenset[str]) -> tuple[Rule, ...]:
+    """The shipped rules plus those in each extra directory, sorted by id.
+
+    Raises RuleError (one line, naming file, line and key) for a file that does not
+    match the rule schema, names an unknown check kind, or repeats an id.
+    """
+    validator = jsonschema.Draft202012Validator(rule_schema())
+    found: dict[str, Rule] = {}
+    for directory in (rules_dir(), *extra_dirs):
+        if not directory.is_dir():
+            raise RuleError("not a directory of rule files", file=directory, key="--rules")
+        for path in sorted(directory.glob("*.yaml")):
+            rule = _load_rule(path, validator, kinds)
+            if rule.id in found:
+                raise RuleError(
+                    f"rule id '{rule.id}' is already defined in {found[rule.id].file}",
+                    file=path,
+                    line=1,
+                    key="id",
+                    hint="give the rule file another name",
+                )
+            found[rule.id] = rule
+    return tuple(found[k] for k in sorted(found))
+
+
+def _load_rule(path: Path, validator: jsonschema.Validator, kinds: frozenset[str]) -> Rule:
+    document = read_yaml(path, error=RuleError)
+    data = document.data
+    if not isinstance(data, dict):
+        raise RuleError("expected a mapping of rule fields", file=path, line=1)
+    kind = data.get("check", {}).get("kind") if isinstance(data.get("check"), dict) else None
+    if isinstance(kind, str) and kind not in kinds:
+        raise RuleError(
+            f"unknown check kind '{kind}'",
+            file=path,
+            line=document.line(("check", "kind")),
+            key="check.kind",
+            hint="valid kinds: " + ", ".join(sorted(kinds)),
+        )
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.message))
+    if errors:
+        error = errors[0]
+        keypath = tuple(error.absolute_path)
+        raise RuleError(
+            _schema_problem(error),
+            file=path,
+            line=document.line(keypath),
+            key=".".join(str(k) for k in keypath) or None,
+        )
+    if data["id"] != path.stem:
+        raise RuleError(
+            f"id '{data['id']}' differs from the file name",
+            file=path,
+            line=document.line(("id",)),
+            key="id",
+            hint=f"name the file {data['id']}.yaml or set id: {path.stem}",
+        )
+    for section in ("messages", "remedy"):
+        for verdict, template in data.get(section, {}).items():
+            problem = _template_problem(template)
+            if problem:
+                raise RuleError(
+                    problem,
+                    file=path,
+                    line=document.line((section, verdict)),
+                    key=f"{section}.{verdict}",
+                    hint="fields: " + ", ".join(sorted(TEMPLATE_FIELDS)),
+                )
+    params = dict(data["check"])
+    params.pop("kind")
+    for key, value in params.items():
+        names = value if isinstance(value, list) else [value]
+        for name in names:
+            if isinstance(name, str) and ":" in name and not name.startswith("http"):
+                try:
+                    expand(name)
+                except KeyError:
+                    raise RuleError(
+                        f"unknown prefix in '{name}'",
+                        file=path,
+                        line=document.line(("check", key)),
+                        key=f"check.{key}",
+                        hint="known prefixes: " + ", ".join(p for p, _ in PREFIXES),
+                    ) from None
+    return Rule(
+        id=data["id"],
+        policy_key=data["policy_key"],
+        active_when=tuple(data.get("active_when", [data["policy_key"]])),
+        title=data["title"],
+        description=data["description"].strip(),
+        kind=kind,
+        params=params,
+        messages=dict(data["messages"]),
+        remedy=dict(data.get("remedy", {})),
+        references=tuple(data.get("references", [])),
+        parameter_schema=data.get("parameter"),
+        file=str(path),
+    )
+
+
+def _schema_problem(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return "unknown key; " + error.message.split("(")[-1].rstrip(")")
+    if error.validator == "required":
+        return error.message.replace("'", "", 0)
+    return error.message if len(error.message) < 200 else error.message[:200] + "..."
+
+
+def _template_problem(template: str) -> str | None:
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"bad template: {exc}"
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field not in TEMPLATE_FIELDS or spec or conversion:
+            return f"template field '{{{field}}}' is not allowed"
+    return None
+
+
+def _fill(template: str, fields: Mapping[str, str]) -> str:
+    values = {name: fields.get(name, "") for name in TEMPLATE_FIELDS}
+    return " ".join(template.format_map(values).split())

@@ -1,0 +1,95 @@
+"""Data-driven rule cases: each file in cases/ gives facts, a policy, a candidate and the expected verdict."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from selector.checks import KINDS
+from selector.evaluate import Engine
+from selector.kb.load import load_knowledge_base
+from selector.paths import ontology_dir
+from selector.policy import load_policy
+from selector.rules import load_rules
+
+HERE = Path(__file__).parent
+CASES = HERE / "cases"
+PREFIXES = (HERE / "world.trig").read_text(encoding="utf-8").split("src:world a sel:Source")[0]
+PREFIXES += "@prefix licence: <https://w3id.org/selector/kb/licence/> .\n"
+PREFIXES += "@prefix term: <https://w3id.org/selector/kb/licence-term/> .\n"
+PREFIXES += "@prefix cert: <https://w3id.org/selector/kb/certification/> .\n"
+PREFIXES += "@prefix odrl: <http://www.w3.org/ns/odrl/2/> .\n"
+PREFIXES += "@prefix claim: <https://w3id.org/selector/kb/claim/> .\n"
+PREFIXES += "@prefix conflict: <https://w3id.org/selector/kb/conflict/> .\n"
+PREFIXES += "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+
+RULES = load_rules(kinds=KINDS)
+
+
+def _cases():
+    for path in sorted(CASES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            yield pytest.param(data["rule"], case, id=f"{path.stem}: {case['name']}")
+
+
+def _world(tmp_path: Path, facts: str) -> Path:
+    root = tmp_path / "ontology"
+    (root / "kb").mkdir(parents=True)
+    shutil.copy(ontology_dir() / "selector.ttl", root / "selector.ttl")
+    shutil.copy(HERE / "world.trig", root / "kb" / "world.trig")
+    case = PREFIXES + (
+        "src:case a sel:Source ; dcterms:title \"Rule case\" ; dcterms:source <https://example.org/case> ;\n"
+        "    sel:asOf \"2026-02-01\"^^xsd:date .\n"
+        f"src:case {{\n{facts}\n}}\n"
+    )
+    (root / "kb" / "case.trig").write_text(case, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("rule_id, case", list(_cases()))
+def test_rule_case(tmp_path: Path, rule_id: str, case: dict) -> None:
+    root = _world(tmp_path, case.get("facts", ""))
+    engine = Engine(load_knowledge_base(base_dir=root), RULES)
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text(yaml.safe_dump({"version": 1, "name": "case", **case["policy"]}), encoding="utf-8")
+    policy = load_policy(policy_file, engine.vocabulary())
+    decision = engine.check(case["candidate"], policy)
+    results = {r.rule: r for r in decision.results}
+    assert rule_id in results, f"rule {rule_id} did not run; ran {sorted(results)}"
+    result = results[rule_id]
+    assert result.verdict.value == case["expect"], result.reason
+    for text in case.get("reason_contains", []):
+        assert text in result.reason, result.reason
+    if result.verdict.value != "pass":
+        assert result.remedy, "a failing or unknown result says what would have to change"
+    if "outcome" in case:
+        assert decision.outcome == case["outcome"]
+    for text in case.get("obligations", []):
+        assert any(text in o.text for o in decision.obligations), decision.obligations
+
+
+def test_every_rule_has_cases_for_each_verdict() -> None:
+    seen: dict[str, set[str]] = {}
+    for path in sorted(CASES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert path.stem == data["rule"], f"{path.name} holds cases for {data['rule']}"
+        seen.setdefault(data["rule"], set()).update(c["expect"] for c in data["cases"])
+    for rule in RULES:
+        needed = {"pass", "fail", "unknown"} - CANNOT.get(rule.id, set())
+        assert seen.get(rule.id, set()) >= needed, (
+            f"rule {rule.id} needs {sorted(needed)} cases (has {sorted(seen.get(rule.id, set()))})"
+        )
+
+
+#: Verdicts some rules cannot give, and why.
+CANNOT = {
+    # The knowledge base records certifications held, never ones not held, so a
+    # missing certification is unknown rather than a failure.
+    "certifications": {"fail"},
+    # Every candidate has a provider, so its slug is always known.
+    "exclude_providers": {"unknown"},
+}
