@@ -580,9 +580,11 @@ class _PolicyChecker:
         self.require_extra: dict[str, Any] = {}
 
     def fail(self, key_path: KeyPath, problem: str, hint: str | None = None) -> NoReturn:
+        """Stop at a problem: raise the ``PolicyError`` for it, at the line of ``key_path``."""
         raise self.document.fail(key_path, problem, hint)
 
     def check(self) -> Policy:
+        """The whole document as a ``Policy`` (``version`` first, then in document order)."""
         data = self.document.data
         if not isinstance(data, dict):
             self.fail((), f"expected a mapping of policy keys, got {self.show((), data)}", "start with 'version: 1'")
@@ -596,8 +598,9 @@ class _PolicyChecker:
     def model(
         self, cls: type[BaseModel], data: Any, path: KeyPath, defaults: Mapping[str, Any] | None = None
     ) -> BaseModel:
+        """A mapping as an instance of ``cls``: unknown keys, values, missing keys, cross-key rules."""
         if not isinstance(data, dict):
-            self.fail(path, f"expected a mapping, got {self.show(path, data)}", _remove_hint(data))
+            self.fail(path, f"expected a mapping, got {self.show(path, data)}")
         fields = [name for name in cls.model_fields if name not in _INTERNAL_FIELDS]
         extra = self.extra if cls is Require else {}
         values: dict[str, Any] = {}
@@ -622,6 +625,7 @@ class _PolicyChecker:
             self.model_error(exc, path)
 
     def model_error(self, exc: ValidationError, path: KeyPath) -> NoReturn:
+        """Report a model's own validation error (a rule tying several keys together)."""
         error = exc.errors()[0]
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, _Conflict):
@@ -632,6 +636,7 @@ class _PolicyChecker:
     # -- values ------------------------------------------------------------
 
     def value(self, annotation: Any, value: Any, path: KeyPath) -> Any:
+        """Check one value against a field type and return it normalised (tuples, vocabulary spelling)."""
         base, meta, optional = _unpack(annotation)
         if value is None:
             hint = "remove the key if there is no such requirement" if optional else "give a value or remove the key"
@@ -651,6 +656,7 @@ class _PolicyChecker:
         raise TypeError(f"no check for the policy type {base!r}")  # a model uses a type the checker lacks
 
     def literal(self, base: Any, value: Any, path: KeyPath) -> Any:
+        """One of a fixed set of values, of the same type (``true`` is not ``1``)."""
         options = get_args(base)
         for option in options:
             if type(option) is type(value) and option == value:
@@ -664,6 +670,7 @@ class _PolicyChecker:
         self.fail(path, f"expected {_phrase(base)}, got {self.show(path, value)}", hint)
 
     def sequence(self, annotation: Any, base: Any, meta: list[Any], value: Any, path: KeyPath) -> tuple[Any, ...]:
+        """A list (or a single value where allowed), not empty where required, without duplicates."""
         item_type = get_args(base)[0]
         if isinstance(value, str) and any(isinstance(m, _OneOrMany) for m in meta):
             return (self.value(item_type, value, path),)
@@ -683,6 +690,7 @@ class _PolicyChecker:
         return tuple(items)
 
     def string(self, meta: list[Any], annotation: Any, value: Any, path: KeyPath) -> str:
+        """A string, and for vocabulary fields a known name, returned in the vocabulary's spelling."""
         if not isinstance(value, str) or not _string_ok(meta, value):
             self.fail(path, f"expected {_phrase(annotation)}, got {self.show(path, value)}", self.quote_hint(path, value))
         vocab = next((m for m in meta if isinstance(m, _Vocab)), None)
@@ -704,12 +712,14 @@ class _PolicyChecker:
         self.fail(path, f"unknown {vocab.noun} {_quote(value)}", hint)
 
     def boolean(self, value: Any, path: KeyPath) -> bool:
+        """A boolean written ``true`` or ``false`` (YAML 1.1's yes/no/on/off are refused)."""
         written = self.document.source_text(path)
         if isinstance(value, bool) and (written is None or written.lower() in ("true", "false")):
             return value
         self.fail(path, f"expected true or false, got {self.show(path, value)}", "write true or false")
 
     def number(self, base: type, meta: list[Any], annotation: Any, value: Any, path: KeyPath) -> Any:
+        """A finite integer (or, for floats, any finite number) within the field's bounds."""
         allowed = (int,) if base is int else (int, float)
         if isinstance(value, bool) or not isinstance(value, allowed) or (isinstance(value, float) and not math.isfinite(value)):
             self.fail(path, f"expected {_phrase(annotation)}, got {self.show(path, value)}")
@@ -724,6 +734,7 @@ class _PolicyChecker:
     # -- requirements added by rule files ------------------------------------
 
     def extra_value(self, key: str, schema: dict[str, Any], value: Any, path: KeyPath) -> Any:
+        """The value of a require key added by a rule file, validated with that rule's JSON Schema."""
         validator = jsonschema.Draft202012Validator(schema)
         errors = sorted(
             validator.iter_errors(value),
@@ -734,7 +745,9 @@ class _PolicyChecker:
             where = path + tuple(error.absolute_path)
             phrase = _schema_phrase(error.schema) if error.validator in _PHRASED_VALIDATORS else None
             if phrase is not None and isinstance(error.schema, dict):
-                self.fail(where, f"expected {phrase}, got {self.show(where, error.instance)}", self.quote_hint(where, error.instance))
+                wants_string = "string" in str(error.schema.get("type", ""))
+                hint = self.quote_hint(where, error.instance) if wants_string else None
+                self.fail(where, f"expected {phrase}, got {self.show(where, error.instance)}", hint)
             self.fail(where, _short(error.message, 200))
         self.plain_json(value, path)
         return value
@@ -935,10 +948,6 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _remove_hint(value: Any) -> str | None:
-    return "remove the key if there is no such requirement" if value is None else None
-
-
 def _closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate closest to ``word`` (case-insensitively), if one is close enough."""
     by_folded: dict[str, str] = {}
@@ -964,5 +973,10 @@ def _all_field_names() -> frozenset[str]:
     return frozenset(names)
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Write the policy JSON Schema to standard output (``python -m selector.policy``)."""
     sys.stdout.write(policy_json_schema_text())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Golden outputs for every example policy, through the real CLI (regenerate with --update-goldens)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from selector.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+HERE = Path(__file__).parent
+FORMATS = {"json": "json", "markdown": "md", "table": "txt"}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_example_golden(example: Path, fmt: str, update_goldens: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    args = ["select", "--constraints", str(example.relative_to(ROOT)), "--format", fmt]
+    if fmt != "json":
+        args.append("--show-denied")
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    golden = HERE / f"{example.stem}.{FORMATS[fmt]}"
+    if update_goldens:
+        golden.write_text(result.output, encoding="utf-8")
+    assert golden.exists(), f"no golden output {golden.name}; run pytest --update-goldens and review it"
+    assert result.output == golden.read_text(encoding="utf-8"), (
+        f"{golden.name} differs; if the change is intended, run pytest --update-goldens and review the diff"
+    )
+    if fmt == "json":
+        data = json.loads(result.output)
+        assert result.exit_code == (0 if data["summary"]["allowed"] else 1)
+
+
+def test_examples_exist() -> None:
+    assert len(EXAMPLES) >= 5
