@@ -1,0 +1,33 @@
+"""Meta-tests over the whole rule catalogue: every policy key has a rule, every rule is documented."""
+
+from __future__ import annotations
+
+from selector.checks import KINDS
+from selector.policy import Exclude, Require
+from selector.rules import load_rules
+
+RULES = load_rules(kinds=KINDS)
+
+
+def test_every_policy_key_has_a_rule() -> None:
+    keys = {f"require.{k}" for k in Require.model_fields} | {f"exclude.{k}" for k in Exclude.model_fields}
+    covered = {r.policy_key for r in RULES}
+    assert keys - covered == set(), f"policy keys without a rule: {sorted(keys - covered)}"
+
+
+def test_every_rule_implements_a_policy_key() -> None:
+    keys = {f"require.{k}" for k in Require.model_fields} | {f"exclude.{k}" for k in Exclude.model_fields}
+    assert {r.policy_key for r in RULES} - keys == set()
+
+
+def test_every_rule_is_documented() -> None:
+    for rule in RULES:
+        assert rule.title and len(rule.description) > 40, rule.id
+        assert set(rule.messages) == {"pass", "fail", "unknown"}, rule.id
+        assert rule.remedy.get("fail") or rule.remedy.get("unknown"), rule.id
+
+
+def test_rule_ids_follow_their_policy_key() -> None:
+    for rule in RULES:
+        section, _, name = rule.policy_key.partition(".")
+        assert rule.id == (name if section == "require" else f"exclude_{name}")
