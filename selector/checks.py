@@ -95,6 +95,12 @@ def _compare(ctx: CheckContext, rule: Rule, required: Any, *, at_least: bool) ->
     values = [number(f.object) for f in facts]
     if not facts or any(v is None for v in values):
         return Outcome(Verdict.UNKNOWN, fields, facts)
+    # A further limit (an input cap below the context window) binds too, where stated.
+    for extra in rule.params.get("also", []):
+        _, more = lookup(ctx, rule, extra)
+        numbers = [number(f.object) for f in more]
+        if more and all(v is not None for v in numbers):
+            facts, values = facts + more, values + numbers
     # Several values (sources that both apply) are judged by the strictest one.
     value = min(values) if at_least else max(values)
     fields["value"] = fmt(value)
@@ -258,7 +264,7 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
         if limits:
             used.extend(limits)
             places = sorted(ctx.facts.label(f.object) for f in limits)
-            fields["detail"] = "only at " + ", ".join(places)
+            fields["detail"] = "(offered only at " + ", ".join(places) + ")"
             available = any(f.object == ctx.candidate.target for f in limits)
     fields["value"] = fmt(available)
     ok = available == required

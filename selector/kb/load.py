@@ -1,0 +1,359 @@
+"""Loading the knowledge base: the shipped base and the user's overlays, layer by layer.
+
+The base is the ontology (``ontology/selector.ttl``, kept in its own graph) and every
+TriG file under ``ontology/kb/``; each overlay file the user gives is a layer of its
+own, stacked on top in the order given. Every quad remembers its layer and file, and
+every source described in a default graph becomes a :class:`Source`, so an
+explanation can say where and when a fact came from and which layer stated it.
+
+Any problem with an input file is a :class:`~selector.errors.KnowledgeBaseError`
+carrying one line (``FILE:LINE: problem``); no parser exception escapes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+
+from selector.errors import KnowledgeBaseError
+from selector.namespaces import SEL
+from selector.paths import ontology_dir
+
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/selector/ns")
+"""The named graph holding the ontology's own triples (layer ``ontology``)."""
+
+ONTOLOGY_LAYER = "ontology"
+BASE_LAYER = "base"
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Largest input file accepted (50 MB); larger files are refused unread."""
+
+ONTOLOGY_FILE = "selector.ttl"
+KB_FOLDER = "kb"
+
+_FORMATS = {".trig": "trig", ".ttl": "turtle"}
+
+
+@dataclass(frozen=True)
+class Quad:
+    """One statement as a file made it: triple, named graph (None = default graph), layer and file.
+
+    ``file`` is the file's name as shown to people (``ontology/kb/models/meta.trig``
+    for the base, the path as given for an overlay).
+    """
+
+    subject: Node
+    predicate: URIRef
+    object: Node
+    graph: Node | None
+    layer: str
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document that facts were taken from, and the date they were true as of.
+
+    ``url`` is the ``dcterms:source`` value (a URL, or a title and edition for a
+    document without one); ``layer`` is the first layer that describes the source.
+    """
+
+    iri: URIRef
+    url: str | None
+    title: str | None
+    as_of: date | None
+    secondary: bool
+    layer: str
+
+
+@dataclass(frozen=True, eq=False)
+class KnowledgeBase:
+    """A loaded knowledge base: the merged dataset plus every quad's layer, file and source.
+
+    Treat it as immutable: the dataset is shared by everything that reads it. Two
+    loads are told apart by identity (hashable, usable as a cache key); compare
+    ``fingerprint`` to know whether they were loaded from the same bytes.
+    """
+
+    dataset: Dataset
+    layers: tuple[str, ...]
+    files: tuple[tuple[str, Path], ...]
+    quads: tuple[Quad, ...]
+    sources: Mapping[URIRef, Source]
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class _Input:
+    layer: str
+    path: Path
+    shown: str  # name in messages
+    relative: str  # name relative to the file's root, for the fingerprint
+    fmt: str
+    graph: URIRef | None  # where a Turtle file's triples land (None = default graph)
+
+
+def load_knowledge_base(
+    overlays: Sequence[Path] = (), *, base_dir: Path | None = None
+) -> KnowledgeBase:
+    """Load the base knowledge base and the given overlay files into one :class:`KnowledgeBase`.
+
+    ``base_dir`` is the ontology folder (default: the shipped one) holding
+    ``selector.ttl`` and ``kb/**/*.trig``. Each overlay (``.trig`` or ``.ttl``) is a
+    layer named by its file name, or by its path as given when two overlays share a
+    name. Raises :class:`KnowledgeBaseError` with one line for any unreadable or
+    malformed file.
+    """
+    inputs = _base_inputs(Path(base_dir) if base_dir is not None else ontology_dir())
+    inputs += _overlay_inputs([Path(p) for p in overlays])
+
+    dataset = Dataset()
+    quads: list[Quad] = []
+    digest = hashlib.sha256()
+    first_layer: dict[URIRef, str] = {}
+    graphs: dict[Node, Graph] = {}
+    for item in inputs:
+        data = _read(item)
+        for part in (item.layer, item.relative):
+            encoded = part.encode("utf-8")
+            digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        digest.update(len(data).to_bytes(8, "big") + data)
+        file_quads = _parse(item, data)
+        for quad in file_quads:
+            name = DATASET_DEFAULT_GRAPH_ID if quad.graph is None else quad.graph
+            graph = graphs.get(name)
+            if graph is None:
+                graph = graphs[name] = dataset.graph(name)
+            graph.add((quad.subject, quad.predicate, quad.object))
+            if (
+                quad.graph is None
+                and quad.predicate == RDF.type
+                and quad.object == SEL.Source
+                and isinstance(quad.subject, URIRef)
+            ):
+                first_layer.setdefault(quad.subject, item.layer)
+        quads.extend(file_quads)
+
+    layers = tuple(dict.fromkeys(item.layer for item in inputs))
+    return KnowledgeBase(
+        dataset=dataset,
+        layers=layers,
+        files=tuple((item.layer, item.path) for item in inputs),
+        quads=tuple(quads),
+        sources=MappingProxyType(_sources(dataset, first_layer)),
+        fingerprint="sha256:" + digest.hexdigest(),
+    )
+
+
+def _base_inputs(base_dir: Path) -> list[_Input]:
+    shown_root = base_dir.name or str(base_dir)
+    if not base_dir.is_dir():
+        raise KnowledgeBaseError("ontology folder not found", file=base_dir)
+    ontology = base_dir / ONTOLOGY_FILE
+    inputs = [
+        _Input(
+            ONTOLOGY_LAYER,
+            ontology,
+            f"{shown_root}/{ONTOLOGY_FILE}",
+            ONTOLOGY_FILE,
+            "turtle",
+            ONTOLOGY_GRAPH,
+        )
+    ]
+    kb_dir = base_dir / KB_FOLDER
+    if kb_dir.is_dir():
+        found = sorted(
+            (path for path in kb_dir.rglob("*.trig") if path.is_file()),
+            key=lambda path: path.relative_to(base_dir).as_posix(),
+        )
+        for path in found:
+            relative = path.relative_to(base_dir).as_posix()
+            inputs.append(
+                _Input(BASE_LAYER, path, f"{shown_root}/{relative}", relative, "trig", None)
+            )
+    return inputs
+
+
+def _overlay_inputs(paths: list[Path]) -> list[_Input]:
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        key = path.resolve()
+        if key in seen:
+            raise KnowledgeBaseError("overlay given more than once", file=path)
+        seen[key] = path
+    name_count: dict[str, int] = {}
+    for path in paths:
+        name_count[path.name] = name_count.get(path.name, 0) + 1
+    inputs = []
+    for path in paths:
+        fmt = _FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise KnowledgeBaseError(
+                f"unsupported file type '{path.suffix or path.name}'",
+                file=path,
+                hint="an overlay is a .trig (TriG) or .ttl (Turtle) file",
+            )
+        layer = path.name if name_count[path.name] == 1 else str(path)
+        inputs.append(_Input(layer, path, str(path), layer, fmt, None))
+    return inputs
+
+
+def _read(item: _Input) -> bytes:
+    path = item.path
+    try:
+        if not path.exists():
+            raise KnowledgeBaseError("no such file", file=item.shown)
+        if path.is_dir():
+            raise KnowledgeBaseError("is a directory, not a .trig or .ttl file", file=item.shown)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise KnowledgeBaseError(_too_large(size), file=item.shown)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise KnowledgeBaseError(
+            f"cannot read file: {error.strerror or error}", file=item.shown
+        ) from None
+    if len(data) > MAX_FILE_BYTES:  # grew while being read
+        raise KnowledgeBaseError(_too_large(len(data)), file=item.shown)
+    return data
+
+
+def _too_large(size: int) -> str:
+    def amount(n: int) -> str:
+        return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+    return f"file is too large ({amount(size)}; the limit is {amount(MAX_FILE_BYTES)})"
+
+
+_PREFIX_NOT_BOUND = re.compile(r'Prefix "([^"]*)" not bound')
+
+
+def _parse(item: _Input, data: bytes) -> list[Quad]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise KnowledgeBaseError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x})", file=item.shown, line=line
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    base = item.path.resolve().as_uri()
+    try:
+        with _quiet_literal_warnings():
+            if item.fmt == "trig":
+                parsed = Dataset()
+                parsed.parse(data=text, format="trig", publicID=base)
+                raw = [
+                    (s, p, o, None if g == DATASET_DEFAULT_GRAPH_ID else g)
+                    for s, p, o, g in parsed.quads((None, None, None, None))
+                ]
+            else:
+                graph = Graph()
+                graph.parse(data=text, format="turtle", publicID=base)
+                raw = [(s, p, o, item.graph) for s, p, o in graph]
+    except BadSyntax as error:
+        raise _syntax_error(item, error) from None
+    except RecursionError:
+        raise KnowledgeBaseError("nested too deeply to parse", file=item.shown) from None
+    except Exception as error:  # rdflib raises many kinds; none may escape
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        problem = f"cannot parse as {'TriG' if item.fmt == 'trig' else 'Turtle'}"
+        if detail:
+            problem += f": {_shorten(detail)}"
+        raise KnowledgeBaseError(problem, file=item.shown) from None
+    raw.sort(key=_quad_sort_key)
+    return [Quad(s, p, o, g, item.layer, item.shown) for s, p, o, g in raw]
+
+
+def _syntax_error(item: _Input, error: BadSyntax) -> KnowledgeBaseError:
+    why = str(getattr(error, "_why", "") or "unreadable statement")
+    position = getattr(error, "_i", None)
+    source = getattr(error, "_str", None)
+    if isinstance(source, bytes) and isinstance(position, int):
+        line = source[:position].count(b"\n") + 1
+    else:
+        line = int(getattr(error, "lines", 0)) + 1
+    unbound = _PREFIX_NOT_BOUND.search(why)
+    if unbound:
+        problem = f"undefined prefix '{unbound.group(1)}'"
+        hint = "declare it with @prefix"
+    else:
+        problem = f"Turtle syntax error: {_shorten(why)}"
+        hint = None
+    return KnowledgeBaseError(problem, file=item.shown, line=line, hint=hint)
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _quad_sort_key(quad: tuple[Node, Node, Node, Node | None]) -> tuple[str, ...]:
+    s, p, o, g = quad
+    return ("" if g is None else g.n3(), s.n3(), p.n3(), o.n3())
+
+
+class _DropLiteralWarnings(logging.Filter):
+    """Drops rdflib's warning about ill-typed literals; validation reports them instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to convert Literal lexical form" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _quiet_literal_warnings() -> Iterator[None]:
+    logger = logging.getLogger("rdflib.term")
+    quiet = _DropLiteralWarnings()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+def _sources(dataset: Dataset, first_layer: dict[URIRef, str]) -> dict[URIRef, Source]:
+    default = dataset.graph(DATASET_DEFAULT_GRAPH_ID)
+    sources = {}
+    for iri in sorted(first_layer):
+        url = _first(default.objects(iri, DCTERMS.source))
+        title = _first(default.objects(iri, DCTERMS.title))
+        as_of = None
+        for value in sorted(default.objects(iri, SEL.asOf), key=str):
+            if isinstance(value, Literal) and value.datatype == XSD.date:
+                parsed = value.toPython()
+                if isinstance(parsed, date):
+                    as_of = parsed
+                    break
+        secondary = any(
+            isinstance(value, Literal) and value.toPython() is True
+            for value in default.objects(iri, SEL.secondary)
+        )
+        sources[iri] = Source(
+            iri=iri,
+            url=url,
+            title=title,
+            as_of=as_of,
+            secondary=secondary,
+            layer=first_layer[iri],
+        )
+    return sources
+
+
+def _first(values: Iterator[Node]) -> str | None:
+    texts = sorted(str(value) for value in values if not isinstance(value, BNode))
+    return texts[0] if texts else None
