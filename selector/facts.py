@@ -151,11 +151,14 @@ class FactIndex:
         return cls in self.objects(subject, RDF.type)
 
     def label(self, subject: Node) -> str:
-        """A readable name: the slug, else the label, else the prefixed IRI."""
+        """A readable name: the slug, else the label, else MODEL@PROVIDER for an offering, else the prefixed IRI."""
         for predicate in (SEL.slug, RDFS.label):
             fact = self.one(subject, predicate)
             if fact is not None:
                 return str(fact.object)
+        model, provider = self.one(subject, SEL.model), self.one(subject, SEL.provider)
+        if model is not None and provider is not None:
+            return f"{self.label(model.object)}@{self.label(provider.object)}"
         return short(subject)
 
     def title(self, subject: Node) -> str:

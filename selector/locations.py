@@ -73,7 +73,7 @@ class Jurisdictions:
         """Whether a country is, or is part of, the jurisdiction."""
         name, target = self.code(country), self.code(jurisdiction)
         if country == jurisdiction:
-            return Judgement(Verdict.PASS, f"{name} is {target}")
+            return Judgement(Verdict.PASS, f"{name} is the required jurisdiction")
         if jurisdiction in self.blocs and nx.has_path(self.graph, country, jurisdiction):
             path = nx.shortest_path(self.graph, country, jurisdiction)
             used = tuple(self._member_fact[(a, b)] for a, b in zip(path, path[1:]))
@@ -86,7 +86,7 @@ class Jurisdictions:
         """Whether every country of a bloc is inside the jurisdiction (EU inside EEA, say)."""
         name, target = self.code(bloc), self.code(jurisdiction)
         if bloc == jurisdiction:
-            return Judgement(Verdict.PASS, f"{name} is {target}")
+            return Judgement(Verdict.PASS, f"{name} is the required jurisdiction")
         members = self.members(bloc)
         if not members:
             return Judgement(Verdict.UNKNOWN, f"the knowledge base lists no member countries of {name}")
