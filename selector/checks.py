@@ -15,7 +15,7 @@ from rdflib import URIRef
 
 from selector.candidates import Candidate
 from selector.facts import Fact, FactIndex, boolean, number
-from selector.locations import Jurisdictions, Judgement
+from selector.locations import Jurisdictions
 from selector.namespaces import SEL, SKOS, short
 from selector.results import Obligation, Verdict
 from selector.rules import Rule, expand
@@ -59,22 +59,58 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
-def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> tuple[URIRef | None, tuple[Fact, ...]]:
-    """The first scope (in the rule's order) that states the property, and its facts.
+@dataclass(frozen=True)
+class Found:
+    """What a rule's property lookup found: the facts, and the hops of the data path that state none."""
 
-    A narrower scope overrides a wider one (an offering's context cap over the model's);
-    returns the first scope's node and no facts when none states it.
-    """
-    predicate = expand(prop or rule.params["property"])
+    subject: URIRef | None
+    facts: tuple[Fact, ...]
+    missing: tuple[str, ...] = ()
+
+
+def _first_scope(ctx: CheckContext, nodes, predicate: URIRef) -> tuple[URIRef | None, tuple[Fact, ...]]:
     first: URIRef | None = None
-    for name in rule.params.get("scopes", ["offering"]):
-        node = ctx.candidate.scope(ctx.facts, name)
+    for node in nodes:
         if first is None:
             first = node
         facts = ctx.facts.values(node, predicate)
         if facts:
             return node, facts
     return first, ()
+
+
+def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> Found:
+    """The property's facts from the first scope (in the rule's order) that states it.
+
+    A narrower scope overrides a wider one (an offering's context cap over the model's).
+    When the rule says ``hops: all``, every hop of the data path (an aggregator's
+    upstreams too) is looked up, and hops that state nothing, or routes that are not
+    recorded, are returned as missing.
+    """
+    predicate = expand(prop or rule.params["property"])
+    scopes = rule.params.get("scopes", ["offering"])
+    subject, facts = _first_scope(ctx, [ctx.candidate.scope(ctx.facts, n) for n in scopes], predicate)
+    if rule.params.get("hops") != "all":
+        return Found(subject, facts)
+    from selector.datapath import data_path
+
+    hops, gaps = data_path(ctx.facts, ctx.candidate)
+    missing = [] if facts else [hops[0].label]
+    collected = list(facts)
+    for hop in hops[1:]:
+        nodes = [hop.scope(n) for n in scopes if n in ("target", "offering", "provider")]
+        _, more = _first_scope(ctx, nodes, predicate)
+        if more:
+            collected.extend(more)
+        else:
+            missing.append(hop.label)
+        if hop.route is not None and hop.route not in collected:
+            collected.append(hop.route)
+    return Found(subject, tuple(collected), tuple(missing) + gaps)
+
+
+def _missing(found: Found) -> str:
+    return "not recorded for " + "; ".join(found.missing) if found.missing else ""
 
 
 def _base(ctx: CheckContext, required: Any, subject: URIRef | None) -> dict[str, str]:
@@ -90,22 +126,25 @@ def _base(ctx: CheckContext, required: Any, subject: URIRef | None) -> dict[str,
 
 
 def _compare(ctx: CheckContext, rule: Rule, required: Any, *, at_least: bool) -> Outcome:
-    subject, facts = lookup(ctx, rule)
-    fields = _base(ctx, required, subject)
-    values = [number(f.object) for f in facts]
-    if not facts or any(v is None for v in values):
-        return Outcome(Verdict.UNKNOWN, fields, facts)
+    found = lookup(ctx, rule)
+    fields = _base(ctx, required, found.subject)
+    facts = [f for f in found.facts if f.predicate == expand(rule.params["property"])]
     # A further limit (an input cap below the context window) binds too, where stated.
     for extra in rule.params.get("also", []):
-        _, more = lookup(ctx, rule, extra)
-        numbers = [number(f.object) for f in more]
-        if more and all(v is not None for v in numbers):
-            facts, values = facts + more, values + numbers
-    # Several values (sources that both apply) are judged by the strictest one.
-    value = min(values) if at_least else max(values)
+        facts += [f for f in lookup(ctx, rule, extra).facts if f.predicate == expand(extra)]
+    values = [number(f.object) for f in facts]
+    numbers = [v for v in values if v is not None]
+    fields["detail"] = _missing(found)
+    if not numbers:
+        return Outcome(Verdict.UNKNOWN, fields, found.facts)
+    # Several values (sources that both apply, hops of a route) are judged by the strictest.
+    value = min(numbers) if at_least else max(numbers)
     fields["value"] = fmt(value)
     ok = value >= Decimal(str(required)) if at_least else value <= Decimal(str(required))
-    return Outcome(Verdict.PASS if ok else Verdict.FAIL, fields, facts)
+    if not ok:
+        return Outcome(Verdict.FAIL, fields, tuple(facts))
+    unknown = found.missing or len(numbers) < len(values)
+    return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, tuple(found.facts) + tuple(facts))
 
 
 def check_at_least(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
@@ -120,14 +159,18 @@ def check_at_most(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
 
 def check_equals(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """The boolean property has the policy's value (tool calling, training on inputs)."""
-    subject, facts = lookup(ctx, rule)
-    fields = _base(ctx, required, subject)
-    values = [boolean(f.object) for f in facts]
-    if not facts or any(v is None for v in values):
-        return Outcome(Verdict.UNKNOWN, fields, facts)
-    fields["value"] = fmt(sorted(set(values)))
-    ok = all(v == required for v in values)
-    return Outcome(Verdict.PASS if ok else Verdict.FAIL, fields, facts)
+    found = lookup(ctx, rule)
+    fields = _base(ctx, required, found.subject)
+    values = [boolean(f.object) for f in found.facts if f.predicate == expand(rule.params["property"])]
+    known = [v for v in values if v is not None]
+    fields["detail"] = _missing(found)
+    if not known:
+        return Outcome(Verdict.UNKNOWN, fields, found.facts)
+    fields["value"] = fmt(sorted(set(known)))
+    if any(v != required for v in known):
+        return Outcome(Verdict.FAIL, fields, found.facts)
+    unknown = found.missing or len(known) < len(values)
+    return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, found.facts)
 
 
 def _slugs(ctx: CheckContext, node: Any, *, broader: bool) -> set[str]:
@@ -144,41 +187,54 @@ def _slugs(ctx: CheckContext, node: Any, *, broader: bool) -> set[str]:
 
 def check_includes_all(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """Every value the policy lists is among the property's values (modalities, certifications)."""
-    subject, facts = lookup(ctx, rule)
-    fields = _base(ctx, required, subject)
-    held: set[str] = set()
+    found = lookup(ctx, rule)
+    fields = _base(ctx, required, found.subject)
+    predicate = expand(rule.params["property"])
+    facts = [f for f in found.facts if f.predicate == predicate]
+    # With hops, each party on the path must hold every value; group the facts by subject.
+    by_subject: dict = {}
     for fact in facts:
-        held |= _slugs(ctx, fact.object, broader=bool(rule.params.get("broader")))
-    shown = sorted(_slugs(ctx, f.object, broader=False).pop() for f in facts)
+        by_subject.setdefault(fact.subject, []).append(fact)
+    missing: set[str] = set()
+    for subject_facts in by_subject.values():
+        held: set[str] = set()
+        for fact in subject_facts:
+            held |= {h.lower() for h in _slugs(ctx, fact.object, broader=bool(rule.params.get("broader")))}
+        missing |= {r for r in required if r.lower() not in held}
+    shown = sorted({_slugs(ctx, f.object, broader=False).pop() for f in facts})
     fields["value"] = fmt(shown) if shown else "none recorded"
-    missing = [r for r in required if r.lower() not in {h.lower() for h in held}]
-    fields["missing"] = fmt(missing)
-    if not missing:
-        return Outcome(Verdict.PASS, fields, facts)
-    if not facts or rule.params.get("absent", "fail") == "unknown":
-        return Outcome(Verdict.UNKNOWN, fields, facts)
-    return Outcome(Verdict.FAIL, fields, facts)
+    fields["missing"] = fmt(sorted(missing)) if by_subject else fmt(required)
+    fields["detail"] = _missing(found)
+    if by_subject and not missing and not found.missing:
+        return Outcome(Verdict.PASS, fields, found.facts)
+    if not by_subject or found.missing or rule.params.get("absent", "fail") == "unknown":
+        return Outcome(Verdict.UNKNOWN, fields, found.facts)
+    return Outcome(Verdict.FAIL, fields, found.facts)
 
 
 def check_one_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """The property's value is one the rule accepts (zero data retention at some level); only when required."""
-    subject, facts = lookup(ctx, rule)
-    fields = _base(ctx, required, subject)
+    found = lookup(ctx, rule)
+    fields = _base(ctx, required, found.subject)
     if required is False:
         fields["value"] = "not required"
         return Outcome(Verdict.PASS, fields, ())
     accepted = {expand(a) for a in rule.params["accepted"]}
-    fields["value"] = fmt([ctx.facts.title(f.object) for f in facts]) or "none recorded"
+    facts = [f for f in found.facts if f.predicate == expand(rule.params["property"])]
+    fields["value"] = fmt(sorted({ctx.facts.title(f.object) for f in facts})) or "none recorded"
+    fields["detail"] = _missing(found)
     if not facts:
-        return Outcome(Verdict.UNKNOWN, fields, facts)
-    ok = all(f.object in accepted for f in facts)
-    return Outcome(Verdict.PASS if ok else Verdict.FAIL, fields, facts)
+        return Outcome(Verdict.UNKNOWN, fields, found.facts)
+    if any(f.object not in accepted for f in facts):
+        return Outcome(Verdict.FAIL, fields, found.facts)
+    return Outcome(Verdict.UNKNOWN if found.missing else Verdict.PASS, fields, found.facts)
 
 
 def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """None of the property's values is on the policy's exclusion list (makers, providers, kinds, headquarters)."""
-    subject, facts = lookup(ctx, rule)
-    fields = _base(ctx, required, subject)
+    found = lookup(ctx, rule)
+    facts = found.facts
+    fields = _base(ctx, required, found.subject)
     if not facts:
         return Outcome(Verdict.UNKNOWN, fields, facts)
     if rule.params.get("match") == "jurisdiction":
@@ -252,8 +308,9 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
 
 def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """A capability flag (fine-tuning) holds for the offering, and at this target when it is limited to some."""
-    subject, facts = lookup(ctx, rule)
-    fields = _base(ctx, required, subject)
+    found = lookup(ctx, rule)
+    facts = found.facts
+    fields = _base(ctx, required, found.subject)
     values = [boolean(f.object) for f in facts]
     if not facts or any(v is None for v in values):
         return Outcome(Verdict.UNKNOWN, fields, facts)
@@ -283,7 +340,7 @@ def check_price_cap(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
         cap = getattr(required, side)
         if cap is None:
             continue
-        _, facts = lookup(ctx, rule, rule.params[f"{side}_property"])
+        facts = lookup(ctx, rule, rule.params[f"{side}_property"]).facts
         prices = [number(f.object) for f in facts]
         if not facts or any(p is None for p in prices):
             shown.append(f"{side} price not recorded")
@@ -336,4 +393,4 @@ CHECKS: Mapping[str, Callable[[CheckContext, Rule, Any], Outcome]] = {
 }
 
 KINDS = frozenset(CHECKS)
-__all__ = ["CHECKS", "KINDS", "CheckContext", "Outcome", "Judgement", "Jurisdictions", "fmt", "lookup"]
+__all__ = ["CHECKS", "KINDS", "CheckContext", "Found", "Outcome", "fmt", "lookup"]

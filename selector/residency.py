@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rdflib import URIRef
 
 from selector.checks import CheckContext, Outcome, _base, fmt
+from selector.datapath import Hop, data_path
 from selector.facts import Fact
 from selector.locations import Judgement
 from selector.namespaces import SEL
@@ -17,59 +16,12 @@ from selector.rules import Rule
 _SCOPES = ("target", "offering", "provider")
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One party on a data path and the places it processes and stores content."""
-
-    label: str
-    processing: tuple[Fact, ...]
-    storage: tuple[Fact, ...]
-    facts: tuple[Fact, ...] = ()
-
-
-def _first_stated(ctx: CheckContext, nodes: dict[str, URIRef | None], predicate: URIRef) -> tuple[Fact, ...]:
+def _first_stated(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[Fact, ...]:
     for name in _SCOPES:
-        facts = ctx.facts.values(nodes.get(name), predicate)
+        facts = ctx.facts.values(hop.scope(name), predicate)
         if facts:
             return facts
     return ()
-
-
-def _hop(ctx: CheckContext, offering: URIRef, provider: URIRef | None, target: URIRef, label: str) -> Hop:
-    nodes = {"target": target, "offering": offering, "provider": provider}
-    return Hop(
-        label=label,
-        processing=_first_stated(ctx, nodes, SEL.processingIn),
-        storage=_first_stated(ctx, nodes, SEL.storageIn),
-    )
-
-
-def data_path(ctx: CheckContext) -> tuple[list[Hop], list[str]]:
-    """The hops a candidate's data crosses, and what is unknown about the path itself.
-
-    The provider's own endpoint is the first hop; an aggregator adds every target of
-    every upstream offering it may route to.
-    """
-    c = ctx.candidate
-    facts = ctx.facts
-    first = _hop(ctx, c.offering, c.provider, c.target, f"{c.provider_slug}/{c.target_slug}")
-    hops = [first]
-    gaps: list[str] = []
-    if SEL.Aggregator in facts.objects(c.provider, SEL.providerKind):
-        routes = facts.values(c.offering, SEL.routesTo)
-        if not routes:
-            gaps.append(f"the upstream providers {c.provider_slug} may route {c.model_slug} to are not recorded")
-        for route in routes:
-            upstream = route.object
-            provider = next(iter(facts.objects(upstream, SEL.provider)), None)
-            targets = facts.objects(upstream, SEL.availableAt)
-            if not targets:
-                gaps.append(f"no deployment targets are recorded for upstream {facts.label(upstream)}")
-            for target in targets:
-                label = f"{c.provider_slug} -> {facts.label(provider)}/{facts.label(target)}"
-                hop = _hop(ctx, upstream, provider, target, label)
-                hops.append(Hop(hop.label, hop.processing, hop.storage, (route,)))
-    return hops, gaps
 
 
 def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) -> Outcome:
@@ -79,13 +31,16 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     names = " or ".join(required)
     if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget):
         return _self_hosted(ctx, allowed, fields, names)
-    hops, gaps = data_path(ctx)
+    hops, gaps = data_path(ctx.facts, ctx.candidate)
     verdict = Verdict.PASS
     lines: list[str] = []
     used: list[Fact] = []
     for hop in hops:
-        used.extend(hop.facts)
-        for kind, places in (("processing", hop.processing), ("storage", hop.storage)):
+        if hop.route is not None:
+            used.append(hop.route)
+        processing = _first_stated(ctx, hop, SEL.processingIn)
+        storage = _first_stated(ctx, hop, SEL.storageIn)
+        for kind, places in (("processing", processing), ("storage", storage)):
             if not places:
                 lines.append(f"{hop.label}: {kind} location not recorded")
                 verdict = worse(verdict, Verdict.UNKNOWN)
