@@ -49,6 +49,7 @@ class Fact:
             source_title=self.source.title if self.source else None,
             as_of=self.source.as_of.isoformat() if self.source and self.source.as_of else None,
             layer=self.layer,
+            secondary=bool(self.source and self.source.secondary),
             note="; ".join(notes) or None,
         )
 

@@ -41,6 +41,7 @@ class Evidence(_Frozen):
     source_title: str | None = None
     as_of: str | None
     layer: str
+    secondary: bool = False
     note: str | None = None
 
 

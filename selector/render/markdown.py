@@ -13,6 +13,7 @@ def _cell(text: str) -> str:
 def _evidence(item: Evidence) -> str:
     source = f"[{_cell(item.source_title or item.source)}]({item.source})" if item.source else "no source"
     when = f", as of {item.as_of}" if item.as_of else ""
+    when += " (secondary source)" if item.secondary else ""
     note = f"; {_cell(item.note)}" if item.note else ""
     return f"`{item.subject}` `{item.predicate}` `{item.object}` — {source}{when}, layer {item.layer}{note}"
 

@@ -19,7 +19,8 @@ def render_tree(decision: Decision, policy_name: str, unknown: str) -> str:
             source = item.source or "no source"
             title = f" \"{item.source_title}\"" if item.source_title else ""
             when = f", as of {item.as_of}" if item.as_of else ""
-            lines.append(f"      source: {source}{title}{when}, layer {item.layer}")
+            kind = " (secondary source)" if item.secondary else ""
+            lines.append(f"      source: {source}{title}{kind}{when}, layer {item.layer}")
             if item.note:
                 lines.append(f"      note: {item.note}")
         if result.remedy:

@@ -1,0 +1,135 @@
+"""The answers the issues promise on the shipped knowledge base, through the Python API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from selector.results import Verdict
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def policy(shipped, tmp_path: Path, data: dict):
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump({"version": 1, "name": "acceptance", **data}), encoding="utf-8")
+    return shipped.load_policy(path)
+
+
+def result(decision, rule: str):
+    return next(r for r in decision.results if r.rule == rule)
+
+
+SELF_HOSTED_ONLY = {"provider_kinds": ["maker-api", "cloud-platform", "aggregator", "inference-host"]}
+RUNTIMES = ("vllm", "ollama", "tgi", "llama-cpp", "lm-studio")
+
+
+def self_hosted(report, *prefixes: str):
+    """The self-hosted decisions for models whose slug starts with a prefix."""
+    return [d for d in report.decisions if d.candidate.provider in RUNTIMES and d.candidate.model.startswith(prefixes)]
+
+
+def test_mission_example_has_sourced_answers(shipped) -> None:
+    report = shipped.select(shipped.load_policy(ROOT / "examples" / "eu-finetune-long-context.yaml"))
+    allowed = report.allowed()
+    assert allowed, "the mission's example must return candidates"
+    for decision in allowed:
+        for rule in ("residency", "fine_tuning", "min_context_tokens"):
+            r = result(decision, rule)
+            assert r.verdict is Verdict.PASS
+            if decision.candidate.provider not in RUNTIMES or rule != "residency":
+                assert r.evidence and all(e.source and e.as_of for e in r.evidence), (decision.candidate.id, rule)
+    anthropic = [d for d in report.decisions if d.candidate.provider == "anthropic-api"]
+    assert anthropic and all(not d.allowed for d in anthropic)
+    for decision in anthropic:
+        assert result(decision, "residency").verdict is Verdict.FAIL
+        assert result(decision, "residency").remedy
+
+
+def test_residency_eu_on_the_shipped_base(shipped, tmp_path: Path) -> None:
+    report = shipped.select(policy(shipped, tmp_path, {"require": {"residency": "EU"}}))
+    by_id = {d.candidate.id: d for d in report.decisions}
+    assert by_id["gemini-2.5-pro@vertex-ai/eu"].allowed
+    for decision in report.decisions:
+        c = decision.candidate
+        if c.provider in ("anthropic-api", "deepseek-api") or (c.provider == "openrouter" and c.deployment == "default"):
+            assert not decision.allowed, c.id
+        if c.deployment in ("global", "global-profile"):
+            assert result(decision, "residency").verdict is not Verdict.PASS, c.id
+    routed = [d for d in report.decisions if d.candidate.provider == "openrouter"]
+    assert routed and all("openrouter" in result(d, "residency").reason for d in routed)
+
+
+def test_eu_domiciled_licensee_cannot_self_host_multimodal_llama(shipped, tmp_path: Path) -> None:
+    p = policy(shipped, tmp_path, {
+        "licensee": {"domicile": "DE", "monthly_active_users": 1000, "monthly_revenue_usd": 1000, "use": "commercial"},
+        "require": {"input_modalities": ["image"], "open_weights": True},
+        "exclude": SELF_HOSTED_ONLY,
+    })
+    report = shipped.select(p)
+    llama = self_hosted(report, "llama-4", "llama-3.2")
+    assert llama
+    for decision in llama:
+        assert not decision.allowed
+        r = result(decision, "licence")
+        assert r.verdict is Verdict.FAIL and "European Union" in r.reason, decision.candidate.id
+
+
+def test_hosted_llama_makes_the_provider_the_licensee(shipped, tmp_path: Path) -> None:
+    p = policy(shipped, tmp_path, {"licensee": {"domicile": "DE", "monthly_active_users": 1000}})
+    decision = shipped.check("llama-4-scout@aws-bedrock/us-profile", p)
+    r = result(decision, "licence")
+    assert r.verdict is Verdict.PASS and "end user" in r.reason
+
+
+def test_800m_users_deny_llama_and_allow_apache_qwen3(shipped, tmp_path: Path) -> None:
+    p = policy(shipped, tmp_path, {
+        "licensee": {"domicile": "US", "monthly_active_users": 800_000_000, "monthly_revenue_usd": 1, "use": "commercial"},
+        "require": {"open_weights": True},
+        "exclude": SELF_HOSTED_ONLY,
+    })
+    report = shipped.select(p)
+    llama = self_hosted(report, "llama")
+    qwen3 = self_hosted(report, "qwen3")
+    assert llama and qwen3
+    assert all(not d.allowed and result(d, "licence").verdict is Verdict.FAIL for d in llama)
+    assert all(d.allowed for d in qwen3)
+
+
+def test_commercial_use_denies_mistral_research_licence(shipped, tmp_path: Path) -> None:
+    p = policy(shipped, tmp_path, {"require": {"licence": {"commercial_use": True}}, "exclude": SELF_HOSTED_ONLY})
+    report = shipped.select(p)
+    research = self_hosted(report, "mistral-large-2407", "mistral-large-2411")
+    apache = self_hosted(report, "mistral-large-3", "mistral-small-3.2")
+    assert research and apache
+    assert all(not d.allowed for d in research)
+    assert all("does not grant commercial use" in result(d, "licence").reason for d in research)
+    assert all(d.allowed for d in apache)
+
+
+def test_kimi_over_the_revenue_threshold_lists_the_display_duty(shipped, tmp_path: Path) -> None:
+    p = policy(shipped, tmp_path, {
+        "licensee": {"domicile": "US", "monthly_active_users": 1000, "monthly_revenue_usd": 30_000_000},
+        "require": {"open_weights": True},
+    })
+    decision = shipped.check("kimi-k2.5@vllm/self-hosted", p)
+    assert decision.allowed
+    assert any("Kimi K2.5" in o.text for o in decision.obligations)
+    under = policy(shipped, tmp_path, {
+        "licensee": {"domicile": "US", "monthly_active_users": 1000, "monthly_revenue_usd": 1_000_000},
+        "require": {"open_weights": True},
+    })
+    assert not any("Kimi K2.5" in o.text for o in shipped.check("kimi-k2.5@vllm/self-hosted", under).obligations)
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_allowed_result_has_sourced_evidence(shipped, example: Path) -> None:
+    report = shipped.select(shipped.load_policy(example))
+    for decision in report.allowed():
+        for r in decision.results:
+            for item in r.evidence:
+                assert item.layer in report.knowledge_base.layers
+                if item.layer != "ontology":
+                    assert item.source and item.as_of, (decision.candidate.id, r.rule, item)
