@@ -32,22 +32,47 @@ class Hop:
 
 
 def data_path(facts: FactIndex, candidate: Candidate) -> tuple[tuple[Hop, ...], tuple[str, ...]]:
-    """The hops a candidate's data crosses, and what is unknown about the path itself."""
+    """The hops a candidate's data crosses, and what is unknown about the path itself.
+
+    Routes pinned for this exact deployment (sel:Route) replace the offering's general
+    routes (sel:routesTo): a pinned deployment's path is only its pinned upstreams.
+    """
     c = candidate
     hops = [Hop(f"{c.provider_slug}/{c.target_slug}", c.target, c.offering, c.provider)]
     gaps: list[str] = []
-    if SEL.Aggregator in facts.objects(c.provider, SEL.providerKind):
-        routes = facts.values(c.offering, SEL.routesTo)
-        if not routes:
-            gaps.append(f"the upstream providers {c.provider_slug} may route {c.model_slug} to are not recorded")
-        for route in routes:
-            upstream = route.object
-            provider = next((p for p in facts.objects(upstream, SEL.provider) if isinstance(p, URIRef)), None)
-            targets = [t for t in facts.objects(upstream, SEL.availableAt) if isinstance(t, URIRef)]
-            if not isinstance(upstream, URIRef) or not targets:
-                gaps.append(f"no deployment targets are recorded for upstream {facts.label(upstream)}")
+    if SEL.Aggregator not in facts.objects(c.provider, SEL.providerKind):
+        return tuple(hops), ()
+    pinned = [r for r in facts.subjects(SEL.routeFrom, c.offering) if c.target in facts.objects(r, SEL.routeAt)]
+    if pinned:
+        for route in pinned:
+            upstream = facts.one(route, SEL.routeTo)
+            if upstream is None or not isinstance(upstream.object, URIRef):
+                gaps.append(f"pinned route {facts.label(route)} names no upstream offering")
                 continue
+            chosen = [t for t in facts.values(route, SEL.routeToTarget) if isinstance(t.object, URIRef)]
+            targets = [f.object for f in chosen] or _targets(facts, upstream.object)
+            if not targets:
+                gaps.append(f"no deployment targets are recorded for upstream {facts.label(upstream.object)}")
             for target in sorted(targets):
-                label = f"{c.provider_slug} -> {facts.label(provider)}/{facts.label(target)}"
-                hops.append(Hop(label, target, upstream, provider, route))
+                hops.append(_upstream_hop(facts, c, upstream.object, target, upstream))
+        return tuple(hops), tuple(gaps)
+    routes = facts.values(c.offering, SEL.routesTo)
+    if not routes:
+        gaps.append(f"the upstream providers {c.provider_slug} may route {c.model_slug} to are not recorded")
+    for route in routes:
+        targets = _targets(facts, route.object)
+        if not targets:
+            gaps.append(f"no deployment targets are recorded for upstream {facts.label(route.object)}")
+        for target in sorted(targets):
+            hops.append(_upstream_hop(facts, c, route.object, target, route))
     return tuple(hops), tuple(gaps)
+
+
+def _targets(facts: FactIndex, offering) -> list[URIRef]:
+    return [t for t in facts.objects(offering, SEL.availableAt) if isinstance(t, URIRef)]
+
+
+def _upstream_hop(facts: FactIndex, c: Candidate, upstream: URIRef, target: URIRef, route: Fact) -> Hop:
+    provider = next((p for p in facts.objects(upstream, SEL.provider) if isinstance(p, URIRef)), None)
+    label = f"{c.provider_slug} -> {facts.label(provider)}/{facts.label(target)}"
+    return Hop(label, target, upstream, provider, route)

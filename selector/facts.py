@@ -70,6 +70,7 @@ class FactIndex:
     _facts: dict[tuple[URIRef, URIRef], tuple[Fact, ...]] = field(default_factory=dict)
     _by_type: dict[URIRef, tuple[URIRef, ...]] = field(default_factory=dict)
     _conflicts: dict[tuple[URIRef, URIRef], str] = field(default_factory=dict)
+    _reverse: dict[tuple[URIRef, Node], tuple[URIRef, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> "FactIndex":
@@ -106,6 +107,13 @@ class FactIndex:
                     if isinstance(fact.object, URIRef) and isinstance(subject, URIRef):
                         types[fact.object].add(subject)
         index._by_type = {t: tuple(sorted(s)) for t, s in types.items()}
+        reverse: dict[tuple[URIRef, Node], set[URIRef]] = defaultdict(set)
+        for (subject, predicate), facts in index._facts.items():
+            if isinstance(subject, URIRef):
+                for fact in facts:
+                    if isinstance(fact.object, URIRef):
+                        reverse[(predicate, fact.object)].add(subject)
+        index._reverse = {k: tuple(sorted(v)) for k, v in reverse.items()}
         index._conflicts = index._collect_conflicts()
         return index
 
@@ -146,6 +154,10 @@ class FactIndex:
     def instances(self, cls: URIRef) -> tuple[URIRef, ...]:
         """Every subject typed with the class, sorted."""
         return self._by_type.get(cls, ())
+
+    def subjects(self, predicate: URIRef, obj: Node) -> tuple[URIRef, ...]:
+        """Every subject with an effective fact (predicate, obj), sorted."""
+        return self._reverse.get((predicate, obj), ())
 
     def has_type(self, subject: Node, cls: URIRef) -> bool:
         """Whether the subject is typed with the class."""

@@ -52,17 +52,26 @@ def lineage(ctx: CheckContext, model: URIRef) -> tuple[URIRef, ...]:
     return tuple(sorted(order, key=lambda n: (order[n], str(n))))
 
 
-def is_self_hosted(ctx: CheckContext) -> bool:
-    """Whether the user runs the weights (and so is the licensee)."""
-    return ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget) or (
+def licensee_role(ctx: CheckContext) -> str | None:
+    """Why the user is the licensee for this deployment, or None when the user is an end user.
+
+    Self-hosting the weights, or fine-tuning them (which makes a derivative), makes
+    the user the licensee; calling a hosted API does not.
+    """
+    if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget) or (
         SEL.SelfHostedRuntime in ctx.facts.objects(ctx.candidate.provider, SEL.providerKind)
-    )
+    ):
+        return "you self-host the weights"
+    if ctx.policy.require.fine_tuning:
+        return "you fine-tune the model, which makes a derivative of it"
+    return None
 
 
 def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
     """The licence clauses that bind the right party allow the use; duties are returned as obligations."""
     fields = _base(ctx, _describe(required), ctx.candidate.model)
-    if not is_self_hosted(ctx):
+    role = licensee_role(ctx)
+    if role is None:
         licences = [f for m in lineage(ctx, ctx.candidate.model) for f in ctx.facts.values(m, SEL.licence)]
         named = f" under {fmt([ctx.facts.label(f.object) for f in licences])}" if licences else ""
         fields["detail"] = (
@@ -71,7 +80,7 @@ def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
         )
         fields["value"] = "end user"
         return Outcome(Verdict.PASS, fields, tuple(licences))
-    fields["value"] = "licensee (self-hosted)"
+    fields["value"] = "licensee"
     verdict = Verdict.PASS
     lines: list[str] = []
     used: list[Fact] = []
@@ -91,7 +100,7 @@ def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
             used.extend(result[2])
             missing |= result[3]
             verdict = worse(verdict, result[0])
-    fields["detail"] = "; ".join(lines) or "no clause restricts this use"
+    fields["detail"] = f"you are the licensee ({role}): " + ("; ".join(lines) or "no clause restricts this use")
     fields["missing"] = fmt(sorted(missing))
     return Outcome(verdict, fields, tuple(used), tuple(obligations))
 

@@ -36,6 +36,10 @@ SHAPES_FILE = "shapes.ttl"
 # Links checked in Python: the property and the class its values must have.
 _LINKS: tuple[tuple[URIRef, URIRef], ...] = (
     (SEL.routesTo, SEL.Offering),
+    (SEL.routeFrom, SEL.Offering),
+    (SEL.routeTo, SEL.Offering),
+    (SEL.routeAt, SEL.DeploymentTarget),
+    (SEL.routeToTarget, SEL.DeploymentTarget),
     (SEL.memberRegion, SEL.Region),
     (SEL.derivedFrom, SEL.Model),
 )
