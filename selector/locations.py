@@ -118,15 +118,27 @@ class Jurisdictions:
             inner = self.place_within(country.object, allowed, depth=depth + 1)
             return Judgement(inner.verdict, f"{label} is in {self.code(country.object)}; {inner.reason}",
                              (country,) + inner.facts)
-        members = facts.values(place, SEL.memberRegion)
+        if depth >= 4:
+            return Judgement(Verdict.UNKNOWN, f"where {label} runs is not resolved")
+        members = [f.object for f in facts.values(place, SEL.memberRegion)]
         complete = facts.one(place, SEL.memberRegionsComplete)
-        if members and complete is not None and complete.object.toPython() is True and depth < 4:
-            used: list[Fact] = [complete, *members]
-            for member in members:
-                inner = self.place_within(member.object, allowed, depth=depth + 1)
-                used.extend(inner.facts)
-                if inner.verdict is not Verdict.PASS:
-                    return Judgement(inner.verdict, f"{label} spans {facts.label(member.object)}: {inner.reason}",
-                                     tuple(used))
+        closed = bool(members) and complete is not None and complete.object.toPython() is True
+        used: list[Fact] = [complete] if closed else []
+        used += list(facts.values(place, SEL.memberRegion))
+        if not members and facts.has_type(place, SEL.GlobalEndpoint):
+            # A global endpoint spans every region its provider runs.
+            owner = facts.one(place, SEL.provider)
+            if owner is not None:
+                members = [r for r in facts.subjects(SEL.provider, owner.object) if facts.has_type(r, SEL.Region)]
+        worst = Verdict.PASS
+        for member in members:
+            inner = self.place_within(member, allowed, depth=depth + 1)
+            used.extend(inner.facts)
+            if inner.verdict is Verdict.FAIL:
+                return Judgement(Verdict.FAIL, f"{label} spans {facts.label(member)}: {inner.reason}", tuple(used))
+            if inner.verdict is Verdict.UNKNOWN:
+                worst = Verdict.UNKNOWN
+        if closed and worst is Verdict.PASS:
             return Judgement(Verdict.PASS, f"every region of {label} is in {names}", tuple(used))
-        return Judgement(Verdict.UNKNOWN, f"where {label} runs is not recorded as a closed list of regions")
+        return Judgement(Verdict.UNKNOWN, f"where {label} runs is not recorded as a closed list of regions",
+                         tuple(used))
