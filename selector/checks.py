@@ -7,7 +7,7 @@ explicit ``CHECKS`` table at the bottom; a rule naming any other kind is refused
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
@@ -40,7 +40,6 @@ class Outcome:
     fields: Mapping[str, str]
     facts: tuple[Fact, ...] = ()
     obligations: tuple[Obligation, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
 
 def fmt(value: Any) -> str:
@@ -113,7 +112,8 @@ def _missing(found: Found) -> str:
     return "not recorded for " + "; ".join(found.missing) if found.missing else ""
 
 
-def _base(ctx: CheckContext, required: Any, subject: URIRef | None) -> dict[str, str]:
+def base_fields(ctx: CheckContext, required: Any, subject: URIRef | None) -> dict[str, str]:
+    """The message fields every check fills: the candidate's parts, the subject and the requirement."""
     c = ctx.candidate
     return {
         "candidate": c.id,
@@ -127,7 +127,7 @@ def _base(ctx: CheckContext, required: Any, subject: URIRef | None) -> dict[str,
 
 def _compare(ctx: CheckContext, rule: Rule, required: Any, *, at_least: bool) -> Outcome:
     found = lookup(ctx, rule)
-    fields = _base(ctx, required, found.subject)
+    fields = base_fields(ctx, required, found.subject)
     facts = [f for f in found.facts if f.predicate == expand(rule.params["property"])]
     # A further limit (an input cap below the context window) binds too, where stated.
     for extra in rule.params.get("also", []):
@@ -160,7 +160,7 @@ def check_at_most(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
 def check_equals(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """The boolean property has the policy's value (tool calling, training on inputs)."""
     found = lookup(ctx, rule)
-    fields = _base(ctx, required, found.subject)
+    fields = base_fields(ctx, required, found.subject)
     values = [boolean(f.object) for f in found.facts if f.predicate == expand(rule.params["property"])]
     known = [v for v in values if v is not None]
     fields["detail"] = _missing(found)
@@ -188,7 +188,7 @@ def _slugs(ctx: CheckContext, node: Any, *, broader: bool) -> set[str]:
 def check_includes_all(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """Every value the policy lists is among the property's values (modalities, certifications)."""
     found = lookup(ctx, rule)
-    fields = _base(ctx, required, found.subject)
+    fields = base_fields(ctx, required, found.subject)
     predicate = expand(rule.params["property"])
     facts = [f for f in found.facts if f.predicate == predicate]
     # With hops, each party on the path must hold every value; group the facts by subject.
@@ -215,7 +215,7 @@ def check_includes_all(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
 def check_one_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """The property's value is one the rule accepts (zero data retention at some level); only when required."""
     found = lookup(ctx, rule)
-    fields = _base(ctx, required, found.subject)
+    fields = base_fields(ctx, required, found.subject)
     if required is False:
         fields["value"] = "not required"
         return Outcome(Verdict.PASS, fields, ())
@@ -234,7 +234,7 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """None of the property's values is on the policy's exclusion list (makers, providers, kinds, headquarters)."""
     found = lookup(ctx, rule)
     facts = found.facts
-    fields = _base(ctx, required, found.subject)
+    fields = base_fields(ctx, required, found.subject)
     if not facts:
         return Outcome(Verdict.UNKNOWN, fields, facts)
     if rule.params.get("match") == "jurisdiction":
@@ -265,7 +265,7 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
 
 def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """The operator, and every parent company above it, is headquartered inside a listed jurisdiction."""
-    fields = _base(ctx, required, ctx.candidate.provider)
+    fields = base_fields(ctx, required, ctx.candidate.provider)
     if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget):
         fields["value"] = "you (self-hosted)"
         fields["detail"] = "self-hosted: you operate it"
@@ -310,7 +310,7 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
     """A capability flag (fine-tuning) holds for the offering, and at this target when it is limited to some."""
     found = lookup(ctx, rule)
     facts = found.facts
-    fields = _base(ctx, required, found.subject)
+    fields = base_fields(ctx, required, found.subject)
     values = [boolean(f.object) for f in facts]
     if not facts or any(v is None for v in values):
         return Outcome(Verdict.UNKNOWN, fields, facts)
@@ -330,7 +330,7 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
 
 def check_price_cap(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """List prices per million tokens (times the target's multiplier) are within the policy's caps."""
-    fields = _base(ctx, fmt_caps(required), ctx.candidate.offering)
+    fields = base_fields(ctx, fmt_caps(required), ctx.candidate.offering)
     multiplier_fact = ctx.facts.one(ctx.candidate.target, expand(rule.params["multiplier_property"]))
     multiplier = number(multiplier_fact.object) if multiplier_fact else Decimal(1)
     used: list[Fact] = [multiplier_fact] if multiplier_fact else []

@@ -69,7 +69,7 @@ class FactIndex:
     layers: tuple[str, ...]
     _facts: dict[tuple[URIRef, URIRef], tuple[Fact, ...]] = field(default_factory=dict)
     _by_type: dict[URIRef, tuple[URIRef, ...]] = field(default_factory=dict)
-    _conflicts: dict[tuple[URIRef, URIRef], str] = field(default_factory=dict)
+    _conflicts: dict[tuple[URIRef, URIRef], tuple[URIRef | None, str]] = field(default_factory=dict)
     _reverse: dict[tuple[URIRef, Node], tuple[URIRef, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -122,7 +122,10 @@ class FactIndex:
         if not isinstance(subject, (URIRef, BNode)):
             return ()
         facts = self._facts.get((subject, predicate), ())
-        note = self._conflicts.get((subject, predicate))
+        conflict = self._conflicts.get((subject, predicate))
+        # A conflict note explains the applied claim; it does not apply once a later
+        # layer (an organisation's overlay) has replaced that claim.
+        note = conflict[1] if conflict and any(f.source and f.source.iri == conflict[0] for f in facts) else None
         if note and facts:
             return tuple(
                 Fact(f.subject, f.predicate, f.object, f.source, f.layer, f.overrides, note) for f in facts
@@ -179,8 +182,8 @@ class FactIndex:
         fact = self.one(subject, RDFS.label)
         return str(fact.object) if fact is not None else self.label(subject)
 
-    def _collect_conflicts(self) -> dict[tuple[URIRef, URIRef], str]:
-        notes: dict[tuple[URIRef, URIRef], str] = {}
+    def _collect_conflicts(self) -> dict[tuple[URIRef, URIRef], tuple[URIRef | None, str]]:
+        notes: dict[tuple[URIRef, URIRef], tuple[URIRef | None, str]] = {}
         for conflict in self.instances(SEL.Conflict):
             subject = self.objects(conflict, SEL.conflictSubject)
             prop = self.objects(conflict, SEL.conflictProperty)
@@ -198,7 +201,8 @@ class FactIndex:
                 text += "; not applied: " + ", ".join(claims)
             if resolution is not None:
                 text += f"; applied because: {resolution.object}"
-            notes[(subject[0], prop[0])] = text
+            applied = self.objects(conflict, SEL.appliedSource)
+            notes[(subject[0], prop[0])] = (applied[0] if applied else None, text)
         return notes
 
 

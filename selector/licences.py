@@ -16,7 +16,7 @@ import networkx as nx
 from rdflib import URIRef
 from rdflib.term import Node
 
-from selector.checks import CheckContext, Outcome, _base, fmt
+from selector.checks import CheckContext, Outcome, base_fields, fmt
 from selector.facts import Fact, boolean, number
 from selector.namespaces import ODRL, RDFS, SEL, short
 from selector.results import Obligation, Verdict, worse
@@ -69,7 +69,7 @@ def licensee_role(ctx: CheckContext) -> str | None:
 
 def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
     """The licence clauses that bind the right party allow the use; duties are returned as obligations."""
-    fields = _base(ctx, _describe(required), ctx.candidate.model)
+    fields = base_fields(ctx, _describe(required), ctx.candidate.model)
     role = licensee_role(ctx)
     if role is None:
         licences = [f for m in lineage(ctx, ctx.candidate.model) for f in ctx.facts.values(m, SEL.licence)]

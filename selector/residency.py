@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from selector.checks import CheckContext, Outcome, _base, fmt
+from selector.checks import CheckContext, Outcome, base_fields, fmt
 from selector.datapath import Hop, data_path
 from selector.facts import Fact
 from selector.locations import Judgement
@@ -27,7 +27,7 @@ def _first_stated(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[Fact,
 def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) -> Outcome:
     """Pass only if every processing and storage place on every hop lies inside the jurisdiction."""
     allowed = tuple(p for p in (ctx.places.resolve(code) for code in required) if p is not None)
-    fields = _base(ctx, " or ".join(required), ctx.candidate.target)
+    fields = base_fields(ctx, " or ".join(required), ctx.candidate.target)
     names = " or ".join(required)
     if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget):
         return _self_hosted(ctx, allowed, fields, names)

@@ -118,3 +118,16 @@ def test_repeated_runs_are_byte_identical(fmt: str) -> None:
     first = run("select", "--constraints", EXAMPLE, "--format", fmt, "--show-denied").output
     second = run("select", "--constraints", EXAMPLE, "--format", fmt, "--show-denied").output
     assert first == second
+
+
+def test_an_overlay_fact_overrides_the_base_and_says_so() -> None:
+    policy = ROOT / "examples" / "zero-retention-contract.yaml"
+    overlay = ROOT / "examples" / "overlays" / "anthropic-zdr-contract.trig"
+    candidate = "claude-sonnet-4.6@anthropic-api/us"
+    assert run("check", candidate, "--constraints", policy).exit_code == 1
+    result = run("explain", candidate, "--constraints", policy, "--kb", overlay)
+    assert result.exit_code == 0, result.output
+    assert "layer anthropic-zdr-contract.trig" in result.output
+    assert "overrides 30.0 from layer base" in result.output
+    report = json.loads(run("select", "--constraints", policy, "--kb", overlay, "--format", "json").output)
+    assert report["knowledge_base"]["layers"] == ["ontology", "base", "anthropic-zdr-contract.trig"]
