@@ -130,7 +130,7 @@ class Engine:
         decisions = [self.decide(c, policy, rules) for c in self.candidates]
         allowed = rank_allowed(self, [d for d in decisions if d.allowed], policy.prefer)
         denied = sorted((d for d in decisions if not d.allowed), key=lambda d: d.candidate.id)
-        ordered = tuple(d.model_copy(update={"rank": i}) for i, d in enumerate(allowed, start=1)) + tuple(denied)
+        ordered = tuple(allowed) + tuple(denied)
         return Report(
             policy=PolicyRef(name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown),
             knowledge_base=KnowledgeBaseRef(fingerprint=self.fingerprint, layers=self.kb.layers),

@@ -10,45 +10,49 @@ from selector.namespaces import SEL
 from selector.results import Decision
 
 if TYPE_CHECKING:
+    from selector.candidates import Candidate
     from selector.evaluate import Engine
 
 _MISSING = Decimal("Infinity")
 
+#: A preference's value for a candidate: the sort key (smaller ranks first) and how it is shown.
+Keyed = tuple[Decimal, str]
 
-def _price(engine: "Engine", decision: Decision) -> Decimal:
-    c = _candidate(engine, decision)
-    total = Decimal(0)
+
+def _price(engine: "Engine", c: "Candidate") -> Keyed:
+    prices = []
     for prop in (SEL.inputPricePerMTok, SEL.outputPricePerMTok):
         fact = engine.facts.one(c.offering, prop)
         value = number(fact.object) if fact else None
         if value is None:
-            return _MISSING
-        total += value
+            return _MISSING, "unknown"
+        prices.append(value)
     multiplier = engine.facts.one(c.target, SEL.priceMultiplier)
-    return total * (number(multiplier.object) or 1 if multiplier else 1)
+    factor = (number(multiplier.object) if multiplier else None) or Decimal(1)
+    prices = [p * factor for p in prices]
+    return sum(prices), f"${prices[0].normalize():f} / ${prices[1].normalize():f} per Mtok"
 
 
-def _capability(prop) -> Callable[["Engine", Decision], Decimal]:
-    def key(engine: "Engine", decision: Decision) -> Decimal:
-        c = _candidate(engine, decision)
+def _capability(prop) -> Callable[["Engine", "Candidate"], Keyed]:
+    def key(engine: "Engine", c: "Candidate") -> Keyed:
         for node in (c.offering, c.model):
             fact = engine.facts.one(node, prop)
             value = number(fact.object) if fact else None
             if value is not None:
-                return -value
-        return _MISSING
+                return -value, f"{int(value):,} tokens"
+        return _MISSING, "unknown"
 
     return key
 
 
-def _newest(engine: "Engine", decision: Decision) -> Decimal:
-    fact = engine.facts.one(_candidate(engine, decision).model, SEL.releaseDate)
+def _newest(engine: "Engine", c: "Candidate") -> Keyed:
+    fact = engine.facts.one(c.model, SEL.releaseDate)
     day = a_date(fact.object) if fact else None
-    return -Decimal(day.toordinal()) if day else _MISSING
+    return (-Decimal(day.toordinal()), day.isoformat()) if day else (_MISSING, "unknown")
 
 
 #: The orderings a policy's ``prefer`` list may name.
-ORDERINGS: dict[str, Callable[["Engine", Decision], Decimal]] = {
+ORDERINGS: dict[str, Callable[["Engine", "Candidate"], Keyed]] = {
     "lowest_price": _price,
     "largest_context": _capability(SEL.contextWindow),
     "largest_output": _capability(SEL.maxOutputTokens),
@@ -56,14 +60,18 @@ ORDERINGS: dict[str, Callable[["Engine", Decision], Decimal]] = {
 }
 
 
-def _candidate(engine: "Engine", decision: Decision):
-    return engine.candidate_by_id[decision.candidate.id]
-
-
 def rank_allowed(engine: "Engine", decisions: Sequence[Decision], prefer: Sequence[str]) -> list[Decision]:
-    """Allowed decisions sorted by each preference in turn (unknown values last), then by candidate id."""
+    """Allowed decisions sorted by each preference in turn (unknown values last), then by candidate id.
 
-    def key(decision: Decision) -> tuple:
-        return tuple(ORDERINGS[name](engine, decision) for name in prefer) + (decision.candidate.id,)
-
-    return sorted(decisions, key=key)
+    Each decision comes back with its rank and the values it was ranked by.
+    """
+    keyed = []
+    for decision in decisions:
+        candidate = engine.candidate_by_id[decision.candidate.id]
+        values = [ORDERINGS[name](engine, candidate) for name in prefer]
+        keyed.append((tuple(v[0] for v in values) + (decision.candidate.id,), decision, values))
+    keyed.sort(key=lambda item: item[0])
+    return [
+        decision.model_copy(update={"rank": i, "ranked_by": tuple((n, v[1]) for n, v in zip(prefer, values))})
+        for i, (_, decision, values) in enumerate(keyed, start=1)
+    ]

@@ -80,6 +80,7 @@ class Decision(_Frozen):
     candidate: CandidateRef
     outcome: Literal["allowed", "denied"]
     rank: int | None
+    ranked_by: tuple[tuple[str, str], ...] = ()
     denied_on_unknown: bool
     warnings: tuple[str, ...] = ()
     obligations: tuple[Obligation, ...] = ()

@@ -21,6 +21,7 @@ def render_table(report: Report, show_denied: bool = False) -> str:
                 notes.append(f"UNKNOWN: {', '.join(r.rule for r in decision.results if r.verdict.value == 'unknown')}")
             if decision.obligations:
                 notes.append(f"{len(decision.obligations)} obligation(s)")
+            notes.extend(f"{name}: {value}" for name, value in decision.ranked_by)
             rows.append((str(decision.rank), decision.candidate.id, "allowed", "; ".join(notes)))
         elif show_denied:
             first = blocking(decision)

@@ -12,7 +12,8 @@ def decision_lines(decision: Decision) -> list[str]:
     outcome = decision.outcome.upper()
     if decision.denied_on_unknown:
         outcome += " (on unknown facts)"
-    lines = [f"{head}{decision.candidate.id}: {outcome}"]
+    ranked = "; ".join(f"{name}: {value}" for name, value in decision.ranked_by)
+    lines = [f"{head}{decision.candidate.id}: {outcome}" + (f" ({ranked})" if ranked else "")]
     for result in decision.results:
         lines.append(f"  {result.verdict.value.upper():7} {result.rule}: {result.reason}")
         if result.remedy:
