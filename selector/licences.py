@@ -81,6 +81,13 @@ def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
         fields["value"] = "end user"
         return Outcome(Verdict.PASS, fields, tuple(licences))
     fields["value"] = "licensee"
+    weights = ctx.facts.one(ctx.candidate.model, SEL.openWeights)
+    if weights is not None and boolean(weights.object) is False and not ctx.facts.values(ctx.candidate.model, SEL.licence):
+        fields["detail"] = (
+            f"{ctx.candidate.model_slug} is not an open-weight model: no weights licence applies, "
+            f"and {ctx.candidate.provider_slug}'s terms govern its use"
+        )
+        return Outcome(Verdict.PASS, fields, (weights,))
     verdict = Verdict.PASS
     lines: list[str] = []
     used: list[Fact] = []
@@ -91,6 +98,7 @@ def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
         licence_facts = ctx.facts.values(model, SEL.licence)
         if not licence_facts:
             lines.append(f"no licence is recorded for {name}")
+            missing.add(f"the licence of {name} (sel:licence) in the knowledge base")
             verdict = worse(verdict, Verdict.UNKNOWN)
             continue
         for licence_fact in licence_facts:
@@ -119,6 +127,7 @@ def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obliga
     if wants_commercial:
         if commercial is None or boolean(commercial.object) is None:
             lines.append(f"{licence_id}: whether it grants commercial use is not recorded")
+            missing.add(f"whether {licence_id} grants commercial use (sel:commercialUse) in the knowledge base")
             verdict = worse(verdict, Verdict.UNKNOWN)
         else:
             used.append(commercial)
@@ -128,6 +137,7 @@ def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obliga
     terms = facts.one(licence, SEL.terms)
     if terms is None:
         lines.append(f"the terms of {licence_id} are not recorded")
+        missing.add(f"the terms of {licence_id} (sel:terms) in the knowledge base")
         return worse(verdict, Verdict.UNKNOWN), lines, used, missing
     used.append(terms)
     policy = terms.object
@@ -135,6 +145,9 @@ def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obliga
     permissions = facts.objects(policy, ODRL.permission)
     granted = _Truth(False)
     reasons: list[str] = []
+    failed_facts: list[Fact] = []
+    pending: Node | None = None
+    granted_line: str | None = None
     for permission in sorted(permissions, key=str):
         truth = _all(ctx, model, facts.objects(permission, ODRL.constraint), required)
         rule_label = _label(ctx, permission)
@@ -146,9 +159,11 @@ def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obliga
             break
         if truth.value is None and granted.value is False:
             granted = _Truth(None, truth.missing, truth.facts)
+            pending = permission
             reasons.append(f"{licence_id}: {rule_label} depends on {fmt(sorted(truth.missing))}")
         elif truth.value is False:
             reasons.append(f"{licence_id}: {rule_label} does not apply ({_failed(ctx, model, permission, required)})")
+            failed_facts.extend(truth.facts + list(facts.values(permission, RDFS.label)))
     used.extend(granted.facts)
     if not permissions:
         lines.append(f"{licence_id} grants no permission")
@@ -157,11 +172,15 @@ def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obliga
         missing |= granted.missing
         verdict = worse(verdict, Verdict.UNKNOWN)
         lines.extend(reasons)
+        # If the use is allowed anyway (unknown: warn), the duties of the grant still bind.
+        for duty in facts.objects(pending, ODRL.duty):
+            _add_duty(ctx, model, duty, licence_id, required, obligations, condition=granted.missing)
     elif granted.value is False:
         verdict = Verdict.FAIL
         lines.extend(reasons)
+        used.extend(failed_facts)
     else:
-        lines.append(reasons[-1])
+        granted_line = reasons[-1]
     # Prohibitions: any whose constraints all hold forbids the use.
     for prohibition in sorted(facts.objects(policy, ODRL.prohibition), key=str):
         truth = _all(ctx, model, facts.objects(prohibition, ODRL.constraint), required)
@@ -178,10 +197,21 @@ def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obliga
             verdict = worse(verdict, Verdict.UNKNOWN)
     for duty in facts.objects(policy, ODRL.obligation):
         _add_duty(ctx, model, duty, licence_id, required, obligations)
+    # What stands in the way reads first; the grant that holds comes last.
+    if granted_line:
+        lines.append(granted_line)
     return verdict, lines, used, missing
 
 
-def _add_duty(ctx: CheckContext, model: URIRef, duty: Node, licence_id: str, required, obligations: list[Obligation]):
+def _add_duty(
+    ctx: CheckContext,
+    model: URIRef,
+    duty: Node,
+    licence_id: str,
+    required,
+    obligations: list[Obligation],
+    condition: set[str] = frozenset(),
+) -> None:
     truth = _all(ctx, model, ctx.facts.objects(duty, ODRL.constraint), required)
     if truth.value is False:
         return
@@ -189,8 +219,9 @@ def _add_duty(ctx: CheckContext, model: URIRef, duty: Node, licence_id: str, req
     mark = ctx.facts.one(duty, SEL.markText)
     if mark is not None and str(mark.object) not in text:
         text = f"{text}: \"{mark.object}\""
-    if truth.value is None:
-        text += f" (applies depending on {fmt(sorted(truth.missing))})"
+    depends = set(condition) | (truth.missing if truth.value is None else set())
+    if depends:
+        text += f" (applies depending on {fmt(sorted(depends))})"
     evidence = [f for f in (ctx.facts.one(duty, RDFS.label), mark) if f is not None] + truth.facts
     item = Obligation(
         text=text,
@@ -211,7 +242,13 @@ def _failed(ctx: CheckContext, model: URIRef, rule_node: Node, required) -> str:
     out = []
     for constraint in ctx.facts.objects(rule_node, ODRL.constraint):
         if _constraint(ctx, model, constraint, required).value is False:
-            out.append(_label(ctx, constraint))
+            text = _label(ctx, constraint)
+            either = ctx.facts.one(constraint, ODRL["or"]) or ctx.facts.one(constraint, ODRL["and"])
+            if either is not None:
+                parts = [_label(ctx, m) for m in ctx.facts.items(either.object)
+                         if _constraint(ctx, model, m, required).value is False]
+                text += ": " + "; ".join(parts)
+            out.append(text)
     return "; ".join(out) or "a condition does not hold"
 
 
@@ -248,7 +285,7 @@ def _constraint(ctx: CheckContext, model: URIRef, node: Node, required) -> _Trut
     operator = facts.one(node, ODRL.operator)
     right = facts.one(node, ODRL.rightOperand)
     if left is None or operator is None or right is None:
-        return _Truth(None, {"(a licence constraint is incomplete in the knowledge base)"}, own)
+        return _Truth(None, {f"a complete constraint {short(node)} in the knowledge base"}, own)
     collected = own + [left, operator, right]
     actual, key, extra = _operand(ctx, model, left.object, required)
     collected.extend(extra)
@@ -263,27 +300,27 @@ def _operand(ctx: CheckContext, model: URIRef, left: Node, required):
     licensee = ctx.policy.licensee
     if left in (SEL.licenseeMAUAtReleaseDate, SEL.licenseeMAU):
         value = licensee.monthly_active_users if licensee else None
-        return (Decimal(value) if value is not None else None), "licensee.monthly_active_users", []
+        return (Decimal(value) if value is not None else None), "licensee.monthly_active_users in the policy", []
     if left == SEL.licenseeMonthlyRevenueUSD:
         value = licensee.monthly_revenue_usd if licensee else None
-        return (Decimal(str(value)) if value is not None else None), "licensee.monthly_revenue_usd", []
+        return (Decimal(str(value)) if value is not None else None), "licensee.monthly_revenue_usd in the policy", []
     if left == SEL.licenseeDomicile:
         code = licensee.domicile if licensee else None
-        return (ctx.places.resolve(code) if code else None), "licensee.domicile", []
+        return (ctx.places.resolve(code) if code else None), "licensee.domicile in the policy", []
     if left == SEL.useContext:
         use = licensee.use if licensee and licensee.use else None
         if use is None and required is not None and required.commercial_use:
             use = "commercial"
-        return (_USE.get(use) if use else None), "licensee.use", []
+        return (_USE.get(use) if use else None), "licensee.use in the policy", []
     if left == SEL.licenseeRole:
         return SEL.Licensee, "", []
     if left == SEL.modelModality:
         inputs = ctx.facts.values(model, SEL.inputModality)
         if not inputs:
-            return None, f"(input modalities of {ctx.facts.label(model)} in the knowledge base)", []
+            return None, f"the input modalities of {ctx.facts.label(model)} (sel:inputModality) in the knowledge base", []
         multimodal = any(f.object in _MULTIMODAL_INPUTS for f in inputs)
         return (SEL.Multimodal if multimodal else SEL.Text), "", list(inputs)
-    return None, f"(left operand {short(left)}, which this engine does not evaluate)", []
+    return None, f"a value for {short(left)}, which this engine does not evaluate", []
 
 
 def _compare(ctx: CheckContext, actual, operator: Node, right: Node) -> bool | None:
@@ -299,7 +336,12 @@ def _compare(ctx: CheckContext, actual, operator: Node, right: Node) -> bool | N
             ODRL.gt: actual > bound, ODRL.gteq: actual >= bound,
         }[operator]
     if operator == ODRL.isPartOf and isinstance(actual, URIRef) and isinstance(right, URIRef):
-        return ctx.places.place_within(actual, (right,)).verdict.value == "pass"
+        if actual in ctx.places.blocs:
+            # A bloc as domicile: inside only if all its members are, outside only if none is.
+            members = ctx.places.members(actual)
+            inside = [ctx.places.country_within(m, right).verdict is Verdict.PASS for m in members]
+            return True if inside and all(inside) else (False if not any(inside) else None)
+        return ctx.places.place_within(actual, (right,)).verdict is Verdict.PASS
     if operator == ODRL.isAnyOf:
         options = ctx.facts.items(right) or (right,)
         return actual in options
@@ -308,5 +350,5 @@ def _compare(ctx: CheckContext, actual, operator: Node, right: Node) -> bool | N
 
 def _describe(required) -> str:
     if required is None or required.commercial_use is None:
-        return "the licence clauses that bind you"
+        return "this use"
     return "commercial use" if required.commercial_use else "non-commercial use"
