@@ -5,10 +5,30 @@ The public API: load once with :class:`Selector`, then ``select(policy)`` and
 (:class:`Report` -> :class:`Decision` -> :class:`RuleResult` -> :class:`Evidence`).
 """
 
-from selector.api import Selector
 from selector.errors import KnowledgeBaseError, PolicyError, RuleError, SelectorError, UsageError
-from selector.policy import Policy
-from selector.results import Decision, Evidence, Obligation, Report, RuleResult, Verdict
+
+_LAZY = {
+    "Selector": "selector.api",
+    "Policy": "selector.policy",
+    "Report": "selector.results",
+    "Decision": "selector.results",
+    "RuleResult": "selector.results",
+    "Evidence": "selector.results",
+    "Obligation": "selector.results",
+    "Verdict": "selector.results",
+}
+
+
+def __getattr__(name: str):
+    # The API is imported on first use, so the command line starts without it.
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(name)
+
 
 __all__ = [
     "Selector",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from selector.checks import KINDS
 from selector.evaluate import Engine
-from selector.kb.load import load_knowledge_base
 from selector.policy import Policy, load_policy
 from selector.results import Decision, Report
-from selector.rules import Rule, load_rules
+from selector.rules import Rule
+from selector.snapshot import compiled_engine
 
 
 
@@ -23,8 +22,8 @@ class Selector:
     """
 
     def __init__(self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = ()) -> None:
-        self.rules: tuple[Rule, ...] = load_rules(tuple(rules_dirs), kinds=KINDS)
-        self.engine = Engine(load_knowledge_base(tuple(overlays)), self.rules)
+        self.engine: Engine = compiled_engine(tuple(overlays), tuple(rules_dirs))
+        self.rules: tuple[Rule, ...] = self.engine.rules
 
     def load_policy(self, path: Path) -> Policy:
         """Read and validate a policy file against this knowledge base's vocabulary (raises PolicyError)."""

@@ -45,7 +45,8 @@ class Engine:
     """A knowledge base and rule set compiled once, to decide many policies and candidates."""
 
     def __init__(self, kb: KnowledgeBase, rules: tuple[Rule, ...]) -> None:
-        self.kb = kb
+        self.layers = kb.layers
+        self.kb_fingerprint = kb.fingerprint
         self.rules = rules
         self.facts = FactIndex.build(kb)
         self.places = Jurisdictions(self.facts)
@@ -95,12 +96,12 @@ class Engine:
             outcome = CHECKS[rule.kind](ctx, rule, required)
             verdict = outcome.verdict.value
             results.append(
-                RuleResult(
+                RuleResult.model_construct(
                     rule=rule.id,
                     title=rule.title,
                     verdict=outcome.verdict,
                     reason=rule.message(verdict, outcome.fields),
-                    evidence=tuple(dict.fromkeys(f.evidence() for f in outcome.facts)),
+                    evidence=tuple(dict.fromkeys(f.evidence_item for f in outcome.facts)),
                     remedy=rule.remedy_for(verdict, outcome.fields) if verdict != "pass" else None,
                 )
             )
@@ -133,7 +134,7 @@ class Engine:
         ordered = tuple(allowed) + tuple(denied)
         return Report(
             policy=PolicyRef(name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown),
-            knowledge_base=KnowledgeBaseRef(fingerprint=self.fingerprint, layers=self.kb.layers),
+            knowledge_base=KnowledgeBaseRef(fingerprint=self.fingerprint, layers=self.layers),
             rules=tuple(r.id for r in rules),
             summary=Summary(
                 candidates=len(ordered),
@@ -154,7 +155,7 @@ class Engine:
         """The content fingerprint of the knowledge base and rules together."""
         import hashlib
 
-        digest = hashlib.sha256(self.kb.fingerprint.encode())
+        digest = hashlib.sha256(self.kb_fingerprint.encode())
         for rule in self.rules:
             digest.update(rule.id.encode())
             digest.update(repr((rule.kind, sorted(rule.params.items()), sorted(rule.messages.items()))).encode())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 from typing import Iterable
@@ -33,15 +34,16 @@ class Fact:
     overrides: tuple["Fact", ...] = ()
     note: str | None = None
 
-    def evidence(self) -> Evidence:
-        """The fact as it appears in an explanation trail."""
+    @cached_property
+    def evidence_item(self) -> Evidence:
+        """The fact as it appears in an explanation trail (built once per fact)."""
         notes = []
         if self.note:
             notes.append(self.note)
         for old in self.overrides:
             origin = old.source.url if old.source and old.source.url else "no source"
             notes.append(f"overrides {short(old.object)} from layer {old.layer} ({origin})")
-        return Evidence(
+        return Evidence.model_construct(
             subject=short(self.subject),
             predicate=short(self.predicate),
             object=short(self.object),
@@ -71,6 +73,7 @@ class FactIndex:
     _by_type: dict[URIRef, tuple[URIRef, ...]] = field(default_factory=dict)
     _conflicts: dict[tuple[URIRef, URIRef], tuple[URIRef | None, str]] = field(default_factory=dict)
     _reverse: dict[tuple[URIRef, Node], tuple[URIRef, ...]] = field(default_factory=dict)
+    _labels: dict[Node, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> "FactIndex":
@@ -168,6 +171,12 @@ class FactIndex:
 
     def label(self, subject: Node) -> str:
         """A readable name: the slug, else the label, else MODEL@PROVIDER for an offering, else the prefixed IRI."""
+        cached = self._labels.get(subject)
+        if cached is None:
+            cached = self._labels[subject] = self._label(subject)
+        return cached
+
+    def _label(self, subject: Node) -> str:
         for predicate in (SEL.slug, RDFS.label):
             fact = self.one(subject, predicate)
             if fact is not None:
@@ -241,7 +250,7 @@ def evidence(facts: Iterable[Fact | None]) -> tuple[Evidence, ...]:
     for fact in facts:
         if fact is None:
             continue
-        item = fact.evidence()
+        item = fact.evidence_item
         if item not in out:
             out.append(item)
     return tuple(out)

@@ -4,7 +4,8 @@ A licence's terms are an ODRL policy in the knowledge base. Self-hosting makes t
 user the licensee, so its permissions, prohibitions and duties are evaluated against
 the policy's ``licensee`` block; calling a hosted API makes the provider the
 licensee and distributor and the user an end user under the provider's terms.
-A model derived from another carries both models' licences.
+A model derived from another carries both models' licences (the lineage is a
+walk up ``sel:derivedFrom``, whose cycles the knowledge-base validation refuses).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import networkx as nx
 from rdflib import URIRef
 from rdflib.term import Node
 
@@ -36,19 +36,17 @@ class _Truth:
 
 
 def lineage(ctx: CheckContext, model: URIRef) -> tuple[URIRef, ...]:
-    """The model and every model it derives from, nearest first (a networkx walk of sel:derivedFrom)."""
-    graph = nx.DiGraph()
-    todo, seen = [model], {model}
-    while todo:
-        node = todo.pop()
-        graph.add_node(node)
-        for parent in ctx.facts.objects(node, SEL.derivedFrom):
-            if isinstance(parent, URIRef):
-                graph.add_edge(node, parent)
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-    order = nx.single_source_shortest_path_length(graph, model)
+    """The model and every model it derives from (sel:derivedFrom), nearest first, each once."""
+    order: dict[URIRef, int] = {model: 0}
+    frontier = [model]
+    while frontier:
+        following = []
+        for node in frontier:
+            for parent in sorted(p for p in ctx.facts.objects(node, SEL.derivedFrom) if isinstance(p, URIRef)):
+                if parent not in order:
+                    order[parent] = order[node] + 1
+                    following.append(parent)
+        frontier = following
     return tuple(sorted(order, key=lambda n: (order[n], str(n))))
 
 
@@ -227,7 +225,7 @@ def _add_duty(
         text=text,
         clause=short(duty),
         licence=licence_id,
-        evidence=tuple(f.evidence() for f in evidence),
+        evidence=tuple(f.evidence_item for f in evidence),
     )
     if item not in obligations:
         obligations.append(item)

@@ -1,14 +1,14 @@
 """The location graph: regions in countries, countries in blocs, and whether a place lies inside a jurisdiction.
 
 Built once per knowledge base with networkx from the DPV ``loc:`` memberships
-(``skos:broader``) and the regions' ``sel:country`` facts.
+(``skos:broader``); its paths are kept so deciding does not walk the graph again.
+Regions resolve to countries through their ``sel:country`` facts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 from rdflib import URIRef
 
 from selector.facts import Fact, FactIndex
@@ -29,8 +29,10 @@ class Jurisdictions:
     """Countries and blocs of the knowledge base, addressed by code (DE, EU, EEA)."""
 
     def __init__(self, facts: FactIndex) -> None:
+        import networkx as nx
+
         self._facts = facts
-        self.graph = nx.DiGraph()
+        graph = nx.DiGraph()
         self._codes: dict[str, URIRef] = {}
         self._code_of: dict[URIRef, str] = {}
         self.countries = frozenset(facts.instances(DPV.Country))
@@ -39,13 +41,25 @@ class Jurisdictions:
             code = self._code(node)
             self._codes.setdefault(code.upper(), node)
             self._code_of[node] = code
-            self.graph.add_node(node)
-        self._member_fact: dict[tuple[URIRef, URIRef], Fact] = {}
+            graph.add_node(node)
+        member_fact: dict[tuple[URIRef, URIRef], Fact] = {}
         for country in sorted(self.countries | self.blocs):
             for fact in facts.values(country, SKOS.broader):
                 if fact.object in self.blocs:
-                    self.graph.add_edge(country, fact.object)
-                    self._member_fact[(country, fact.object)] = fact
+                    graph.add_edge(country, fact.object)
+                    member_fact[(country, fact.object)] = fact
+        # The graph is walked once, here: each place's blocs with the membership facts
+        # on the path, and each bloc's member countries. Deciding needs only these.
+        self._within: dict[URIRef, dict[URIRef, tuple[Fact, ...]]] = {}
+        for node in graph.nodes:
+            paths = nx.single_source_shortest_path(graph, node)
+            self._within[node] = {
+                target: tuple(member_fact[(a, b)] for a, b in zip(path, path[1:]))
+                for target, path in sorted(paths.items()) if target != node
+            }
+        self._members: dict[URIRef, tuple[URIRef, ...]] = {
+            bloc: tuple(sorted(c for c in graph.predecessors(bloc) if c in self.countries)) for bloc in self.blocs
+        }
 
     def _code(self, node: URIRef) -> str:
         fact = self._facts.one(node, LOC.iso_alpha2)
@@ -67,17 +81,15 @@ class Jurisdictions:
 
     def members(self, bloc: URIRef) -> tuple[URIRef, ...]:
         """The countries directly in a bloc."""
-        return tuple(sorted(c for c in self.graph.predecessors(bloc) if c in self.countries))
+        return self._members.get(bloc, ())
 
     def country_within(self, country: URIRef, jurisdiction: URIRef) -> Judgement:
         """Whether a country is, or is part of, the jurisdiction."""
         name, target = self.code(country), self.code(jurisdiction)
         if country == jurisdiction:
             return Judgement(Verdict.PASS, f"{name} is the required jurisdiction")
-        if jurisdiction in self.blocs and nx.has_path(self.graph, country, jurisdiction):
-            path = nx.shortest_path(self.graph, country, jurisdiction)
-            used = tuple(self._member_fact[(a, b)] for a, b in zip(path, path[1:]))
-            return Judgement(Verdict.PASS, f"{name} is part of {target}", used)
+        if jurisdiction in self.blocs and jurisdiction in self._within.get(country, {}):
+            return Judgement(Verdict.PASS, f"{name} is part of {target}", self._within[country][jurisdiction])
         if jurisdiction in self.countries:
             return Judgement(Verdict.FAIL, f"{name} is not {target}")
         return Judgement(Verdict.FAIL, f"{name} is not part of {target}")

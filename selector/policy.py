@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn, Union, get_args, get_origin
 
-import jsonschema
 from annotated_types import Ge, Le, MinLen
 from pydantic import (
     BaseModel,
@@ -561,6 +560,8 @@ def load_policy(
     extra = {key: dict(schema) for key, schema in (extra_require or {}).items() if key not in Require.model_fields}
     for key, schema in extra.items():
         try:
+            import jsonschema
+
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
             raise RuleError(
@@ -735,6 +736,8 @@ class _PolicyChecker:
 
     def extra_value(self, key: str, schema: dict[str, Any], value: Any, path: KeyPath) -> Any:
         """The value of a require key added by a rule file, validated with that rule's JSON Schema."""
+        import jsonschema
+
         validator = jsonschema.Draft202012Validator(schema)
         errors = sorted(
             validator.iter_errors(value),

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-import jsonschema
 from rdflib import URIRef
 
 from selector.errors import RuleError
@@ -71,6 +70,8 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: frozenset[str]) -> tup
     Raises RuleError (one line, naming file, line and key) for a file that does not
     match the rule schema, names an unknown check kind, or repeats an id.
     """
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(rule_schema())
     found: dict[str, Rule] = {}
     for directory in (rules_dir(), *extra_dirs):
@@ -90,7 +91,7 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: frozenset[str]) -> tup
     return tuple(found[k] for k in sorted(found))
 
 
-def _load_rule(path: Path, validator: jsonschema.Validator, kinds: frozenset[str]) -> Rule:
+def _load_rule(path: Path, validator, kinds: frozenset[str]) -> Rule:
     document = read_yaml(path, error=RuleError)
     data = document.data
     if not isinstance(data, dict):
@@ -165,7 +166,7 @@ def _load_rule(path: Path, validator: jsonschema.Validator, kinds: frozenset[str
     )
 
 
-def _schema_problem(error: jsonschema.ValidationError) -> str:
+def _schema_problem(error) -> str:
     if error.validator == "additionalProperties":
         return "unknown key; " + error.message.split("(")[-1].rstrip(")")
     if error.validator == "required":

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Compiled engines are cached in a folder of the test run's own, never the user's.
+os.environ.setdefault("SELECTOR_CACHE_DIR", tempfile.mkdtemp(prefix="selector-test-cache-"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

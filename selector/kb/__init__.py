@@ -1,4 +1,7 @@
-"""The knowledge base: loading base and overlay layers, validating them, and summarising them."""
+"""The knowledge base: loading base and overlay layers, validating them, and summarising them.
+
+Loading and statistics are imported eagerly; validation (SHACL) only when first used.
+"""
 
 from selector.kb.load import (
     ONTOLOGY_GRAPH,
@@ -8,7 +11,25 @@ from selector.kb.load import (
     load_knowledge_base,
 )
 from selector.kb.stats import KnowledgeBaseStats, stats
-from selector.kb.validate import ValidationReport, Violation, check, validate
+
+_LAZY = {
+    "ValidationReport": "selector.kb.validate",
+    "Violation": "selector.kb.validate",
+    "check": "selector.kb.validate",
+    "validate": "selector.kb.validate",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(_LAZY[name])
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(name)
+
 
 __all__ = [
     "ONTOLOGY_GRAPH",

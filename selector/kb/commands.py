@@ -7,9 +7,6 @@ from pathlib import Path
 import click
 
 from selector.errors import SelectorError
-from selector.kb.load import load_knowledge_base
-from selector.kb.stats import stats
-from selector.kb.validate import check
 
 _BASE_DIR = click.option(
     "--base-dir",
@@ -40,6 +37,9 @@ def validate_command(files: tuple[Path, ...], base_dir: Path | None) -> None:
       selector kb validate contracts/acme-zdr.trig internal-hosting.ttl
     """
     try:
+        from selector.kb.load import load_knowledge_base
+        from selector.kb.validate import check
+
         knowledge_base = load_knowledge_base(files, base_dir=base_dir)
         shapes = base_dir / "shapes.ttl" if base_dir is not None else None
         report = check(knowledge_base, shapes=shapes)
@@ -72,6 +72,9 @@ def stats_command(overlays: tuple[Path, ...], base_dir: Path | None) -> None:
       selector kb stats --kb contracts/acme-zdr.trig --kb internal-hosting.ttl
     """
     try:
+        from selector.kb.load import load_knowledge_base
+        from selector.kb.stats import stats
+
         knowledge_base = load_knowledge_base(overlays, base_dir=base_dir)
     except SelectorError as error:
         click.echo(error.one_line(), err=True)
