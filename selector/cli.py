@@ -88,7 +88,7 @@ def cli() -> None:
 
 @cli.command()
 @_constraints_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "text"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "text", "html"]), default="table",
               show_default=True, help="Output format; json is the machine contract.")
 @click.option("--show-denied", is_flag=True, help="Also list denied candidates and why.")
 @click.option("--output", type=_EXISTING, metavar="FILE", help="Write to FILE (whole or not at all) instead of stdout.")
@@ -103,6 +103,7 @@ def select(constraints: Path, fmt: str, show_denied: bool, output: Path | None, 
     Example:
       selector select --constraints examples/eu-finetune-long-context.yaml
       selector select --constraints policy.yaml --format json --output report.json
+      selector select --constraints policy.yaml --format html --show-denied --output review.html
     """
     from selector.render import RENDERERS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from selector.render.html_format import render_html
 from selector.render.json_format import render_json
 from selector.render.markdown import render_markdown
 from selector.render.table import render_table
@@ -17,6 +18,7 @@ RENDERERS: dict[str, Callable[[Report, bool], str]] = {
     "json": render_json,
     "markdown": render_markdown,
     "text": render_text,
+    "html": render_html,
 }
 
 __all__ = ["RENDERERS"]

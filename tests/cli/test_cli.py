@@ -113,7 +113,7 @@ def test_output_to_a_directory_is_one_line(tmp_path: Path) -> None:
     assert "is a directory" in line
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "text"])
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "text", "html"])
 def test_repeated_runs_are_byte_identical(fmt: str) -> None:
     first = run("select", "--constraints", EXAMPLE, "--format", fmt, "--show-denied").output
     second = run("select", "--constraints", EXAMPLE, "--format", fmt, "--show-denied").output
@@ -131,3 +131,11 @@ def test_an_overlay_fact_overrides_the_base_and_says_so() -> None:
     assert "overrides 30.0 from layer base" in result.output
     report = json.loads(run("select", "--constraints", policy, "--kb", overlay, "--format", "json").output)
     assert report["knowledge_base"]["layers"] == ["ontology", "base", "anthropic-zdr-contract.trig"]
+
+
+def test_html_report_escapes_what_it_shows(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text('version: 1\nname: "<script>alert(1)</script>"\nrequire: {residency: EU}\n', encoding="utf-8")
+    result = run("select", "--constraints", policy, "--format", "html")
+    assert result.exit_code in (0, 1)
+    assert "<script>alert" not in result.output and "&lt;script&gt;" in result.output
