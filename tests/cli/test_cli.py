@@ -139,3 +139,14 @@ def test_html_report_escapes_what_it_shows(tmp_path: Path) -> None:
     result = run("select", "--constraints", policy, "--format", "html")
     assert result.exit_code in (0, 1)
     assert "<script>alert" not in result.output and "&lt;script&gt;" in result.output
+
+
+def test_model_at_provider_names_its_one_deployment() -> None:
+    result = run("check", "command-r-plus@cohere-api", "--constraints", EXAMPLE, "--format", "json")
+    assert result.exit_code in (0, 1)
+    assert json.loads(result.output)["candidate"]["id"] == "command-r-plus@cohere-api/default"
+
+
+def test_ambiguous_model_at_provider_lists_the_deployments() -> None:
+    line = one_line_error(run("check", "gpt-4o@azure-openai", "--constraints", EXAMPLE))
+    assert "deployments" in line and "gpt-4o@azure-openai/" in line
