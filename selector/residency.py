@@ -33,7 +33,8 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
         return _self_hosted(ctx, allowed, fields, names)
     hops, gaps = data_path(ctx.facts, ctx.candidate)
     verdict = Verdict.PASS
-    lines: list[str] = []
+    problems: list[str] = []
+    inside: list[str] = []
     used: list[Fact] = []
     for hop in hops:
         if hop.route is not None:
@@ -42,19 +43,26 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
         storage = _first_stated(ctx, hop, SEL.storageIn)
         for kind, places in (("processing", processing), ("storage", storage)):
             if not places:
-                lines.append(f"{hop.label}: {kind} location not recorded")
+                problems.append(f"{hop.label}: {kind} location not recorded")
                 verdict = worse(verdict, Verdict.UNKNOWN)
                 continue
             for place in places:
                 used.append(place)
                 judgement = _judge(ctx, place, allowed)
                 used.extend(judgement.facts)
-                lines.append(f"{hop.label}: {kind} in {_place(ctx, place)}; {judgement.reason}")
+                line = f"{hop.label}: {kind} in {_place(ctx, place)}; {judgement.reason}"
+                (inside if judgement.verdict is Verdict.PASS else problems).append(line)
                 verdict = worse(verdict, judgement.verdict)
     for gap in gaps:
-        lines.append(gap)
+        problems.append(gap)
         verdict = worse(verdict, Verdict.UNKNOWN)
-    fields["detail"] = "; ".join(lines)
+    # What keeps the data out of the jurisdiction reads first; places inside are
+    # listed in full only when nothing stands in the way (the evidence has them all).
+    if problems:
+        tail = f"; {len(inside)} other place{'s' if len(inside) != 1 else ''} inside {names}" if inside else ""
+        fields["detail"] = "; ".join(problems) + tail
+    else:
+        fields["detail"] = "; ".join(inside)
     fields["value"] = names
     return Outcome(verdict, fields, tuple(used))
 
