@@ -30,7 +30,12 @@ def cache_dir() -> Path | None:
     chosen = os.environ.get("SELECTOR_CACHE_DIR")
     if chosen is not None:
         return None if chosen.strip().lower() in ("", "off", "0", "none") else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder to be found: run uncached
+            return None
     return Path(base) / "selector"
 
 
