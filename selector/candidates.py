@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from rdflib import URIRef
+from rdflib.term import Node
 
 from selector.errors import UsageError
 from selector.facts import FactIndex
@@ -32,8 +33,13 @@ class Candidate:
             id=self.id, model=self.model_slug, provider=self.provider_slug, deployment=self.target_slug
         )
 
-    def scope(self, facts: FactIndex, name: str) -> URIRef | None:
-        """The node a rule scope names for this candidate (model, provider, operator, maker, licence...)."""
+    def scope(self, facts: FactIndex, name: str) -> tuple[Node, ...]:
+        """The nodes a rule scope names for this candidate (model, provider, operator, maker, licence...).
+
+        Direct scopes name one node; scopes reached through a property (the maker of
+        the model, say) name every value the knowledge base states, resources or not,
+        so a check can refuse a value that is not a resource.
+        """
         direct = {
             "target": self.target,
             "offering": self.offering,
@@ -41,7 +47,7 @@ class Candidate:
             "provider": self.provider,
         }
         if name in direct:
-            return direct[name]
+            return (direct[name],)
         via = {
             "operator": (self.provider, SEL.operator),
             "maker": (self.model, SEL.maker),
@@ -50,8 +56,7 @@ class Candidate:
         if name not in via:
             raise KeyError(name)
         subject, predicate = via[name]
-        values = [v for v in facts.objects(subject, predicate) if isinstance(v, URIRef)]
-        return values[0] if values else None
+        return facts.objects(subject, predicate)
 
 
 def enumerate_candidates(facts: FactIndex) -> tuple[Candidate, ...]:

@@ -17,7 +17,7 @@ from selector.candidates import Candidate
 from selector.facts import Fact, FactIndex, boolean, number
 from selector.locations import Jurisdictions
 from selector.namespaces import SEL, SKOS, short
-from selector.results import Obligation, Verdict
+from selector.results import Obligation, Verdict, worse
 from selector.rules import Rule, expand
 
 
@@ -67,38 +67,48 @@ class Found:
     missing: tuple[str, ...] = ()
 
 
-def _first_scope(ctx: CheckContext, nodes, predicate: URIRef) -> tuple[URIRef | None, tuple[Fact, ...]]:
+def _first_scope(ctx: CheckContext, groups, predicate: URIRef) -> tuple[URIRef | None, tuple[Fact, ...], list[str]]:
+    """The first group of scope nodes stating the property: its first node, all its facts, and its silent nodes."""
     first: URIRef | None = None
-    for node in nodes:
-        if first is None:
-            first = node
-        facts = ctx.facts.values(node, predicate)
+    for nodes in groups:
+        if first is None and nodes:
+            first = nodes[0]
+        facts = [f for node in nodes for f in ctx.facts.values(node, predicate)]
         if facts:
-            return node, facts
-    return first, ()
+            silent = [
+                f"{ctx.facts.label(n)} (not a resource)" if not isinstance(n, URIRef) else ctx.facts.label(n)
+                for n in nodes
+                if not isinstance(n, URIRef) or not ctx.facts.values(n, predicate)
+            ]
+            return nodes[0], tuple(facts), silent
+        if any(not isinstance(n, URIRef) for n in nodes):
+            return nodes[0], (), [f"{fmt(n)} (not a resource)" for n in nodes if not isinstance(n, URIRef)]
+    return first, (), []
 
 
 def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> Found:
     """The property's facts from the first scope (in the rule's order) that states it.
 
     A narrower scope overrides a wider one (an offering's context cap over the model's).
-    When the rule says ``hops: all``, every hop of the data path (an aggregator's
-    upstreams too) is looked up, and hops that state nothing, or routes that are not
-    recorded, are returned as missing.
+    A scope with several nodes (two makers, say) must state it for every node: silent
+    ones are returned as missing. When the rule says ``hops: all``, every hop of the
+    data path (an aggregator's upstreams too) is looked up, and hops that state
+    nothing, or routes that are not recorded, are returned as missing.
     """
     predicate = expand(prop or rule.params["property"])
     scopes = rule.params.get("scopes", ["offering"])
-    subject, facts = _first_scope(ctx, [ctx.candidate.scope(ctx.facts, n) for n in scopes], predicate)
+    groups = [ctx.candidate.scope(ctx.facts, n) for n in scopes]
+    subject, facts, silent = _first_scope(ctx, groups, predicate)
     if rule.params.get("hops") != "all":
-        return Found(subject, facts)
+        return Found(subject, facts, tuple(silent))
     from selector.datapath import data_path
 
     hops, gaps = data_path(ctx.facts, ctx.candidate)
-    missing = [] if facts else [hops[0].label]
+    missing = list(silent) if facts else [hops[0].label]
     collected = list(facts)
     for hop in hops[1:]:
-        nodes = [hop.scope(n) for n in scopes if n in ("target", "offering", "provider")]
-        _, more = _first_scope(ctx, nodes, predicate)
+        nodes = [(hop.scope(n),) for n in scopes if n in ("target", "offering", "provider")]
+        _, more, _ = _first_scope(ctx, nodes, predicate)
         if more:
             collected.extend(more)
         else:
@@ -235,8 +245,10 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     found = lookup(ctx, rule)
     facts = found.facts
     fields = base_fields(ctx, required, found.subject)
+    fields["missing"] = fmt(found.missing)
     if not facts:
         return Outcome(Verdict.UNKNOWN, fields, facts)
+    unreadable = [f for f in facts if rule.params.get("match") == "jurisdiction" and not isinstance(f.object, URIRef)]
     if rule.params.get("match") == "jurisdiction":
         used: list[Fact] = list(facts)
         hits = []
@@ -249,22 +261,28 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
                 if judgement.verdict is Verdict.PASS:
                     hits.append(judgement.reason)
                     used.extend(judgement.facts)
-        fields["value"] = fmt([ctx.places.code(f.object) for f in facts if isinstance(f.object, URIRef)])
+        fields["value"] = fmt([ctx.places.code(f.object) if isinstance(f.object, URIRef) else str(f.object)
+                               for f in facts])
         fields["detail"] = "; ".join(hits)
-        return Outcome(Verdict.FAIL if hits else Verdict.PASS, fields, tuple(used))
-    values = sorted(
-        str(f.object) if rule.params.get("property") == "sel:slug" else _slugs(ctx, f.object, broader=False).pop()
-        for f in facts
-    )
-    fields["value"] = fmt(values)
-    excluded = {r.lower() for r in required}
-    hits = [v for v in values if v.lower() in excluded]
-    fields["detail"] = fmt(hits)
-    return Outcome(Verdict.FAIL if hits else Verdict.PASS, fields, facts)
+    else:
+        used = list(facts)
+        values = sorted(
+            str(f.object) if rule.params.get("property") == "sel:slug" else _slugs(ctx, f.object, broader=False).pop()
+            for f in facts
+        )
+        fields["value"] = fmt(values)
+        excluded = {r.lower() for r in required}
+        hits = [v for v in values if v.lower() in excluded]
+        fields["detail"] = fmt(hits)
+    if hits:
+        return Outcome(Verdict.FAIL, fields, tuple(used))
+    # A value that is not a place, or a node that states nothing, could be an excluded one.
+    unknown = bool(unreadable or found.missing)
+    return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, tuple(used))
 
 
 def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
-    """The operator, and every parent company above it, is headquartered inside a listed jurisdiction."""
+    """Every operator, and every parent company above each, is headquartered inside a listed jurisdiction."""
     fields = base_fields(ctx, required, ctx.candidate.provider)
     if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget):
         fields["value"] = "you (self-hosted)"
@@ -278,30 +296,36 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
     used: list[Fact] = list(operators)
     chain: list[str] = []
     verdict = Verdict.PASS
-    org = operators[0].object
+    todo = [f.object for f in operators]
     seen: set = set()
-    while isinstance(org, URIRef) and org not in seen:
+    while todo:
+        org = todo.pop(0)
+        if not isinstance(org, URIRef):
+            chain.append(f"operator '{fmt(org)}' is not an organisation in the knowledge base")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+            continue
+        if org in seen:
+            continue
         seen.add(org)
         name = ctx.facts.label(org)
-        hq = ctx.facts.one(org, SEL.headquarters)
-        if hq is None or not isinstance(hq.object, URIRef):
+        hqs = ctx.facts.values(org, SEL.headquarters)
+        if not hqs:
             chain.append(f"{name}: headquarters not recorded")
-            verdict = Verdict.FAIL if verdict is Verdict.FAIL else Verdict.UNKNOWN
-        else:
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        for hq in hqs:
             used.append(hq)
+            if not isinstance(hq.object, URIRef):
+                chain.append(f"{name}: headquarters '{fmt(hq.object)}' is not a country")
+                verdict = worse(verdict, Verdict.UNKNOWN)
+                continue
             judgement = ctx.places.place_within(hq.object, allowed)
             used.extend(judgement.facts)
             chain.append(f"{name} is headquartered in {ctx.places.code(hq.object)} ({judgement.reason})")
-            if judgement.verdict is Verdict.FAIL:
-                verdict = Verdict.FAIL
-            elif judgement.verdict is Verdict.UNKNOWN and verdict is Verdict.PASS:
-                verdict = Verdict.UNKNOWN
-        parent = ctx.facts.one(org, SEL.parentOrganisation)
-        if parent is None:
-            break
-        used.append(parent)
-        chain.append(f"{name} is a subsidiary of {ctx.facts.label(parent.object)}")
-        org = parent.object
+            verdict = worse(verdict, judgement.verdict)
+        for parent in ctx.facts.values(org, SEL.parentOrganisation):
+            used.append(parent)
+            chain.append(f"{name} is a subsidiary of {ctx.facts.label(parent.object)}")
+            todo.append(parent.object)
     fields["detail"] = "; ".join(chain)
     return Outcome(verdict, fields, tuple(used))
 
@@ -312,9 +336,10 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
     facts = found.facts
     fields = base_fields(ctx, required, found.subject)
     values = [boolean(f.object) for f in facts]
-    if not facts or any(v is None for v in values):
+    known = [v for v in values if v is not None]
+    if not known:
         return Outcome(Verdict.UNKNOWN, fields, facts)
-    available = all(values)
+    available = all(known)
     used = list(facts)
     if available:
         limits = ctx.facts.values(ctx.candidate.offering, expand(rule.params["at_property"]))
@@ -324,30 +349,39 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
             fields["detail"] = "(offered only at " + ", ".join(places) + ")"
             available = any(f.object == ctx.candidate.target for f in limits)
     fields["value"] = fmt(available)
-    ok = available == required
-    return Outcome(Verdict.PASS if ok else Verdict.FAIL, fields, tuple(used))
+    if available != required:
+        return Outcome(Verdict.FAIL, fields, tuple(used))
+    unknown = len(known) < len(values) or found.missing
+    return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, tuple(used))
 
 
 def check_price_cap(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """List prices per million tokens (times the target's multiplier) are within the policy's caps."""
     fields = base_fields(ctx, fmt_caps(required), ctx.candidate.offering)
-    multiplier_fact = ctx.facts.one(ctx.candidate.target, expand(rule.params["multiplier_property"]))
-    multiplier = number(multiplier_fact.object) if multiplier_fact else Decimal(1)
-    used: list[Fact] = [multiplier_fact] if multiplier_fact else []
+    multipliers = ctx.facts.values(ctx.candidate.target, expand(rule.params["multiplier_property"]))
+    factors = [number(f.object) for f in multipliers]
+    used: list[Fact] = list(multipliers)
     verdict = Verdict.PASS
     shown, over = [], []
+    if any(f is None for f in factors):
+        shown.append("price multiplier unreadable")
+        verdict = Verdict.UNKNOWN
+    # Several multipliers (sources that both apply): the largest is the strictest.
+    factor = max((f for f in factors if f is not None), default=Decimal(1))
     for side in ("input", "output"):
         cap = getattr(required, side)
         if cap is None:
             continue
         facts = lookup(ctx, rule, rule.params[f"{side}_property"]).facts
         prices = [number(f.object) for f in facts]
-        if not facts or any(p is None for p in prices):
-            shown.append(f"{side} price not recorded")
-            verdict = Verdict.FAIL if verdict is Verdict.FAIL else Verdict.UNKNOWN
-            continue
+        known = [p for p in prices if p is not None]
         used.extend(facts)
-        price = max(prices) * (multiplier or Decimal(1))
+        if not known or len(known) < len(prices):
+            shown.append(f"{side} price not recorded" if not facts else f"{side} price unreadable")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        if not known:
+            continue
+        price = max(known) * factor
         shown.append(f"{side} ${fmt(price)}/Mtok")
         if price > Decimal(str(cap)):
             over.append(f"{side} ${fmt(price)} > ${fmt(cap)}")

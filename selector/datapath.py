@@ -35,44 +35,73 @@ def data_path(facts: FactIndex, candidate: Candidate) -> tuple[tuple[Hop, ...], 
     """The hops a candidate's data crosses, and what is unknown about the path itself.
 
     Routes pinned for this exact deployment (sel:Route) replace the offering's general
-    routes (sel:routesTo): a pinned deployment's path is only its pinned upstreams.
+    routes (sel:routesTo), and are complete by definition: a pinned deployment's path
+    is only its pinned upstreams. General routes are a closed list only where the
+    offering says so (sel:routesComplete); otherwise the path is open. An upstream that
+    is itself an aggregator adds its own upstreams, hop after hop.
     """
     c = candidate
-    hops = [Hop(f"{c.provider_slug}/{c.target_slug}", c.target, c.offering, c.provider)]
+    first = Hop(f"{c.provider_slug}/{c.target_slug}", c.target, c.offering, c.provider)
+    hops = [first]
     gaps: list[str] = []
-    if SEL.Aggregator not in facts.objects(c.provider, SEL.providerKind):
-        return tuple(hops), ()
-    pinned = [r for r in facts.subjects(SEL.routeFrom, c.offering) if c.target in facts.objects(r, SEL.routeAt)]
+    todo = [(first, 0)]
+    seen = {(c.offering, c.target)}
+    while todo:
+        hop, depth = todo.pop(0)
+        if hop.provider is None or SEL.Aggregator not in facts.objects(hop.provider, SEL.providerKind):
+            continue
+        if depth >= _MAX_DEPTH:
+            gaps.append(f"{hop.label}: routes nest more than {_MAX_DEPTH} aggregators deep")
+            continue
+        for upstream, targets, route in _upstreams(facts, hop, gaps):
+            provider = next((p for p in facts.objects(upstream, SEL.provider) if isinstance(p, URIRef)), None)
+            for target in targets:
+                label = f"{hop.label} -> {facts.label(provider)}/{facts.label(target)}"
+                nxt = Hop(label, target, upstream, provider, route)
+                hops.append(nxt)
+                if (upstream, target) not in seen:
+                    seen.add((upstream, target))
+                    todo.append((nxt, depth + 1))
+    return tuple(hops), tuple(gaps)
+
+
+_MAX_DEPTH = 5
+
+
+def _upstreams(facts: FactIndex, hop: Hop, gaps: list[str]) -> list[tuple[URIRef, list[URIRef], Fact]]:
+    """The upstream offerings (with their targets) an aggregator hop may forward to; gaps get what is open."""
+    name = f"{facts.label(hop.offering)} at {facts.label(hop.target)}"
+    out: list[tuple[URIRef, list[URIRef], Fact]] = []
+    pinned = [r for r in facts.subjects(SEL.routeFrom, hop.offering) if hop.target in facts.objects(r, SEL.routeAt)]
     if pinned:
         for route in pinned:
             upstream = facts.one(route, SEL.routeTo)
             if upstream is None or not isinstance(upstream.object, URIRef):
                 gaps.append(f"pinned route {facts.label(route)} names no upstream offering")
                 continue
-            chosen = [t for t in facts.values(route, SEL.routeToTarget) if isinstance(t.object, URIRef)]
-            targets = [f.object for f in chosen] or _targets(facts, upstream.object)
+            chosen = [t.object for t in facts.values(route, SEL.routeToTarget) if isinstance(t.object, URIRef)]
+            targets = chosen or _targets(facts, upstream.object)
             if not targets:
                 gaps.append(f"no deployment targets are recorded for upstream {facts.label(upstream.object)}")
-            for target in sorted(targets):
-                hops.append(_upstream_hop(facts, c, upstream.object, target, upstream))
-        return tuple(hops), tuple(gaps)
-    routes = facts.values(c.offering, SEL.routesTo)
+            out.append((upstream.object, sorted(targets), upstream))
+        return out
+    routes = facts.values(hop.offering, SEL.routesTo)
     if not routes:
-        gaps.append(f"the upstream providers {c.provider_slug} may route {c.model_slug} to are not recorded")
+        gaps.append(f"the upstream providers of {name} are not recorded")
+        return out
+    complete = facts.one(hop.offering, SEL.routesComplete)
+    if complete is None or complete.object.toPython() is not True:
+        gaps.append(f"the recorded upstreams of {name} are not known to be all it may route to")
     for route in routes:
+        if not isinstance(route.object, URIRef):
+            gaps.append(f"an upstream of {name} is not an offering ('{route.object}')")
+            continue
         targets = _targets(facts, route.object)
         if not targets:
             gaps.append(f"no deployment targets are recorded for upstream {facts.label(route.object)}")
-        for target in sorted(targets):
-            hops.append(_upstream_hop(facts, c, route.object, target, route))
-    return tuple(hops), tuple(gaps)
+        out.append((route.object, sorted(targets), route))
+    return out
 
 
 def _targets(facts: FactIndex, offering) -> list[URIRef]:
     return [t for t in facts.objects(offering, SEL.availableAt) if isinstance(t, URIRef)]
-
-
-def _upstream_hop(facts: FactIndex, c: Candidate, upstream: URIRef, target: URIRef, route: Fact) -> Hop:
-    provider = next((p for p in facts.objects(upstream, SEL.provider) if isinstance(p, URIRef)), None)
-    label = f"{c.provider_slug} -> {facts.label(provider)}/{facts.label(target)}"
-    return Hop(label, target, upstream, provider, route)

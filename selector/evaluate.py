@@ -69,12 +69,9 @@ class Engine:
         def slugs(nodes) -> frozenset[str]:
             return frozenset(str(f.object) for n in nodes for f in facts.values(n, SEL.slug))
 
-        makers = slugs(facts.instances(SEL.Maker)) | frozenset(
-            str(n).rsplit("/", 1)[-1] for n in facts.instances(SEL.Maker)
-        )
         return PolicyVocabulary(
             jurisdictions=self.places.codes(),
-            makers=makers,
+            makers=slugs(facts.instances(SEL.Maker)),
             providers=slugs(facts.instances(SEL.Provider)),
             provider_kinds=slugs(facts.instances(SEL.ProviderKind)),
             modalities=slugs(facts.instances(SEL.Modality)),

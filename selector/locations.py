@@ -13,7 +13,7 @@ from rdflib import URIRef
 
 from selector.facts import Fact, FactIndex
 from selector.namespaces import DPV, LOC, SEL, SKOS
-from selector.results import Verdict
+from selector.results import Verdict, worse
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class Jurisdictions:
             self._code_of[node] = code
             graph.add_node(node)
         member_fact: dict[tuple[URIRef, URIRef], Fact] = {}
-        for country in sorted(self.countries | self.blocs):
+        # Membership runs from a country to a bloc; links between blocs are not followed
+        # (a bloc is inside another only when every one of its countries is).
+        for country in sorted(self.countries):
             for fact in facts.values(country, SKOS.broader):
                 if fact.object in self.blocs:
                     graph.add_edge(country, fact.object)
@@ -124,12 +126,21 @@ class Jurisdictions:
             return unknown[0] if unknown else Judgement(Verdict.FAIL, "; ".join(j.reason for j in judgements))
         label = facts.label(place)
         if facts.has_type(place, SEL.Region):
-            country = facts.one(place, SEL.country)
-            if country is None or not isinstance(country.object, URIRef):
+            countries = facts.values(place, SEL.country)
+            if not countries:
                 return Judgement(Verdict.UNKNOWN, f"no country is recorded for region {label}")
-            inner = self.place_within(country.object, allowed, depth=depth + 1)
-            return Judgement(inner.verdict, f"{label} is in {self.code(country.object)}; {inner.reason}",
-                             (country,) + inner.facts)
+            verdict, reasons, used = Verdict.PASS, [], []
+            for country in countries:
+                used.append(country)
+                if not isinstance(country.object, URIRef):
+                    reasons.append(f"the country of {label} is not a place ('{country.object}')")
+                    verdict = worse(verdict, Verdict.UNKNOWN)
+                    continue
+                inner = self.place_within(country.object, allowed, depth=depth + 1)
+                used.extend(inner.facts)
+                reasons.append(f"{label} is in {self.code(country.object)}; {inner.reason}")
+                verdict = worse(verdict, inner.verdict)
+            return Judgement(verdict, "; ".join(reasons), tuple(used))
         if depth >= 4:
             return Judgement(Verdict.UNKNOWN, f"where {label} runs is not resolved")
         members = [f.object for f in facts.values(place, SEL.memberRegion)]

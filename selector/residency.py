@@ -33,6 +33,7 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
         return _self_hosted(ctx, allowed, fields, names)
     hops, gaps = data_path(ctx.facts, ctx.candidate)
     verdict = Verdict.PASS
+    outside: list[str] = []
     problems: list[str] = []
     inside: list[str] = []
     used: list[Fact] = []
@@ -51,13 +52,14 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
                 judgement = _judge(ctx, place, allowed)
                 used.extend(judgement.facts)
                 line = f"{hop.label}: {kind} in {_place(ctx, place)}; {judgement.reason}"
-                (inside if judgement.verdict is Verdict.PASS else problems).append(line)
+                {Verdict.PASS: inside, Verdict.FAIL: outside}.get(judgement.verdict, problems).append(line)
                 verdict = worse(verdict, judgement.verdict)
     for gap in gaps:
         problems.append(gap)
         verdict = worse(verdict, Verdict.UNKNOWN)
     # What keeps the data out of the jurisdiction reads first; places inside are
     # listed in full only when nothing stands in the way (the evidence has them all).
+    problems = outside + problems
     if problems:
         tail = f"; {len(inside)} other place{'s' if len(inside) != 1 else ''} inside {names}" if inside else ""
         fields["detail"] = "; ".join(problems) + tail
