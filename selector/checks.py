@@ -426,5 +426,20 @@ CHECKS: Mapping[str, Callable[[CheckContext, Rule, Any], Outcome]] = {
     "licence_terms": check_licence_terms,
 }
 
+#: What each kind needs from its rule file, and what kind of policy value it judges.
+KIND_PARAMS: Mapping[str, tuple[tuple[str, ...], str]] = {
+    "at_least": (("property",), "number"),
+    "at_most": (("property",), "number"),
+    "equals": (("property",), "boolean"),
+    "includes_all": (("property",), "list"),
+    "one_of": (("property", "accepted"), "boolean"),
+    "none_of": (("property",), "list"),
+    "headquarters_within": ((), "list"),
+    "flag_at_target": (("property", "at_property"), "boolean"),
+    "price_cap": (("input_property", "output_property", "multiplier_property"), "price"),
+    "data_location": ((), "jurisdictions"),
+    "licence_terms": ((), "licence"),
+}
+
 KINDS = frozenset(CHECKS)
-__all__ = ["CHECKS", "KINDS", "CheckContext", "Found", "Outcome", "fmt", "lookup"]
+__all__ = ["CHECKS", "KINDS", "KIND_PARAMS", "CheckContext", "Found", "Outcome", "fmt", "lookup"]

@@ -150,6 +150,7 @@ def _load_rule(path: Path, validator, kinds: frozenset[str]) -> Rule:
                         key=f"check.{key}",
                         hint="known prefixes: " + ", ".join(p for p, _ in PREFIXES),
                     ) from None
+    _check_fit(path, document, data, kind, params)
     return Rule(
         id=data["id"],
         policy_key=data["policy_key"],
@@ -164,6 +165,66 @@ def _load_rule(path: Path, validator, kinds: frozenset[str]) -> Rule:
         parameter_schema=data.get("parameter"),
         file=str(path),
     )
+
+
+#: The kind of value each built-in policy key takes (keys added by rule files say theirs in `parameter`).
+_VALUE_KINDS = {
+    "require.residency": "jurisdictions",
+    "require.min_context_tokens": "number",
+    "require.min_output_tokens": "number",
+    "require.max_retention_days": "number",
+    "require.max_price_per_mtok": "price",
+    "require.licence": "licence",
+    "require.input_modalities": "list",
+    "require.output_modalities": "list",
+    "require.certifications": "list",
+    "require.provider_headquarters": "list",
+}
+_SCHEMA_TYPES = {"number": "number", "integer": "number", "boolean": "boolean", "array": "list"}
+
+
+def _check_fit(path: Path, document, data: dict, kind: str, params: dict) -> None:
+    """Refuse a rule whose check lacks a parameter its kind needs, or whose kind cannot judge its key's value."""
+    from selector.checks import KIND_PARAMS
+
+    needs, judges = KIND_PARAMS[kind]
+    for name in needs:
+        if name not in params:
+            raise RuleError(
+                f"check kind '{kind}' needs '{name}'",
+                file=path,
+                line=document.line(("check",)),
+                key="check",
+                hint=f"add check.{name}",
+            )
+    key = data["policy_key"]
+    if key in _VALUE_KINDS or key.startswith("exclude."):
+        takes = _VALUE_KINDS.get(key, "list")
+    elif key.startswith("require.") and key.removeprefix("require.") in _BOOLEAN_KEYS:
+        takes = "boolean"
+    else:
+        takes = _SCHEMA_TYPES.get(str((data.get("parameter") or {}).get("type")), "")
+        if not takes:
+            raise RuleError(
+                "a rule for a key of its own needs a parameter schema with a type",
+                file=path,
+                line=document.line(("policy_key",)),
+                key="parameter",
+                hint="e.g. parameter: {type: number, minimum: 0}",
+            )
+    if takes != judges:
+        raise RuleError(
+            f"check kind '{kind}' judges a {judges} value, but {key} takes a {takes} value",
+            file=path,
+            line=document.line(("check", "kind")),
+            key="check.kind",
+            hint="choose a kind for this kind of value",
+        )
+
+
+_BOOLEAN_KEYS = frozenset(
+    {"fine_tuning", "training_on_inputs", "zero_data_retention", "tool_calling", "open_weights", "private_networking"}
+)
 
 
 def _schema_problem(error) -> str:

@@ -26,7 +26,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_uri
 
 from selector.errors import KnowledgeBaseError
 from selector.namespaces import SEL
@@ -101,7 +101,6 @@ class _Input:
     layer: str
     path: Path
     shown: str  # name in messages
-    relative: str  # name relative to the file's root, for the fingerprint
     fmt: str
     graph: URIRef | None  # where a Turtle file's triples land (None = default graph)
 
@@ -122,15 +121,12 @@ def load_knowledge_base(
 
     dataset = Dataset()
     quads: list[Quad] = []
-    digest = hashlib.sha256()
+    contents: dict[str, list[bytes]] = {}
     first_layer: dict[URIRef, str] = {}
     graphs: dict[Node, Graph] = {}
     for item in inputs:
         data = _read(item)
-        for part in (item.layer, item.relative):
-            encoded = part.encode("utf-8")
-            digest.update(len(encoded).to_bytes(8, "big") + encoded)
-        digest.update(len(data).to_bytes(8, "big") + data)
+        contents.setdefault(item.layer, []).append(hashlib.sha256(data).digest())
         file_quads = _parse(item, data)
         for quad in file_quads:
             name = DATASET_DEFAULT_GRAPH_ID if quad.graph is None else quad.graph
@@ -148,6 +144,13 @@ def load_knowledge_base(
         quads.extend(file_quads)
 
     layers = tuple(dict.fromkeys(item.layer for item in inputs))
+    # The fingerprint is of content: each layer's name and its files' bytes, whatever
+    # the files are called or the order they are read in.
+    digest = hashlib.sha256()
+    for layer in layers:
+        digest.update(layer.encode("utf-8") + b"\0")
+        for file_digest in sorted(contents[layer]):
+            digest.update(file_digest)
     return KnowledgeBase(
         dataset=dataset,
         layers=layers,
@@ -168,7 +171,6 @@ def _base_inputs(base_dir: Path) -> list[_Input]:
             ONTOLOGY_LAYER,
             ontology,
             f"{shown_root}/{ONTOLOGY_FILE}",
-            ONTOLOGY_FILE,
             "turtle",
             ONTOLOGY_GRAPH,
         )
@@ -182,7 +184,7 @@ def _base_inputs(base_dir: Path) -> list[_Input]:
         for path in found:
             relative = path.relative_to(base_dir).as_posix()
             inputs.append(
-                _Input(BASE_LAYER, path, f"{shown_root}/{relative}", relative, "trig", None)
+                _Input(BASE_LAYER, path, f"{shown_root}/{relative}", "trig", None)
             )
     return inputs
 
@@ -207,7 +209,7 @@ def _overlay_inputs(paths: list[Path]) -> list[_Input]:
                 hint="an overlay is a .trig (TriG) or .ttl (Turtle) file",
             )
         layer = path.name if name_count[path.name] == 1 else str(path)
-        inputs.append(_Input(layer, path, str(path), layer, fmt, None))
+        inputs.append(_Input(layer, path, str(path), fmt, None))
     return inputs
 
 
@@ -276,6 +278,17 @@ def _parse(item: _Input, data: bytes) -> list[Quad]:
         if detail:
             problem += f": {_shorten(detail)}"
         raise KnowledgeBaseError(problem, file=item.shown) from None
+    for quad in raw:
+        for term in quad:
+            if isinstance(term, URIRef) and not _is_valid_uri(term):
+                at = text.find(str(term))
+                line = text.count("\n", 0, at) + 1 if at >= 0 else None
+                raise KnowledgeBaseError(
+                    f"not a valid IRI: <{_shorten(str(term), 80)}>",
+                    file=item.shown,
+                    line=line,
+                    hint="IRIs may not contain spaces, quotes, braces or angle brackets",
+                )
     raw.sort(key=_quad_sort_key)
     return [Quad(s, p, o, g, item.layer, item.shown) for s, p, o, g in raw]
 
@@ -304,8 +317,7 @@ def _shorten(text: str, limit: int = 160) -> str:
 
 
 def _quad_sort_key(quad: tuple[Node, Node, Node, Node | None]) -> tuple[str, ...]:
-    s, p, o, g = quad
-    return ("" if g is None else g.n3(), s.n3(), p.n3(), o.n3())
+    return tuple("" if t is None else f"{type(t).__name__}:{t}" for t in (quad[3], quad[0], quad[1], quad[2]))
 
 
 class _DropLiteralWarnings(logging.Filter):

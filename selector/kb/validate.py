@@ -22,7 +22,7 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH, NamespaceManager
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, NamespaceManager
 from rdflib.term import Node
 
 from selector.errors import KnowledgeBaseError
@@ -123,6 +123,7 @@ def validate(kb: KnowledgeBase, *, shapes: Path | None = None) -> tuple[Violatio
     found.update(_ontology_graph_facts(kb))
     for prop, cls in _LINKS:
         found.update(_links(data, prop, cls, where))
+    found.update(_cycles(data, SKOS.broader, where))
     return tuple(sorted(found))
 
 
@@ -298,9 +299,7 @@ def _instances(data: Graph, cls: URIRef) -> set[Node]:
 def _links(data: Graph, prop: URIRef, cls: URIRef, where: _Locator) -> Iterable[Violation]:
     """Dangling values (not instances of ``cls``) and cycles among ``prop`` links."""
     valid = _instances(data, cls)
-    graph = nx.DiGraph()
     for s, _, o in data.triples((None, prop, None)):
-        graph.add_edge(s, o)
         if o not in valid:
             yield Violation(
                 where.file(s, prop, o),
@@ -308,6 +307,14 @@ def _links(data: Graph, prop: URIRef, cls: URIRef, where: _Locator) -> Iterable[
                 f"{show(prop)} {show(o)}: links to something that is not a {show(cls)} "
                 "in the knowledge base",
             )
+    yield from _cycles(data, prop, where)
+
+
+def _cycles(data: Graph, prop: URIRef, where: _Locator) -> Iterable[Violation]:
+    """Cycles among ``prop`` links (a route back to itself, a bloc inside itself)."""
+    graph = nx.DiGraph()
+    for s, _, o in data.triples((None, prop, None)):
+        graph.add_edge(s, o)
     for component in nx.strongly_connected_components(graph):
         if len(component) == 1:
             node = next(iter(component))
