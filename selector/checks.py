@@ -261,6 +261,11 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
                 if judgement.verdict is Verdict.PASS:
                     hits.append(judgement.reason)
                     used.extend(judgement.facts)
+                elif fact.object in ctx.places.blocs and any(
+                    ctx.places.country_within(m, place).verdict is Verdict.PASS for m in ctx.places.members(fact.object)
+                ):
+                    # A bloc that includes an excluded country may be that country.
+                    unreadable.append(fact)
         fields["value"] = fmt([ctx.places.code(f.object) if isinstance(f.object, URIRef) else str(f.object)
                                for f in facts])
         fields["detail"] = "; ".join(hits)
@@ -331,28 +336,35 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
 
 
 def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
-    """A capability flag (fine-tuning) holds for the offering, and at this target when it is limited to some."""
+    """A capability flag (fine-tuning) holds for the offering, and at this target when it is limited to some.
+
+    A list of targets that leaves this one out means "not here", whatever the flag says.
+    """
     found = lookup(ctx, rule)
     facts = found.facts
     fields = base_fields(ctx, required, found.subject)
     values = [boolean(f.object) for f in facts]
-    known = [v for v in values if v is not None]
-    if not known:
-        return Outcome(Verdict.UNKNOWN, fields, facts)
-    available = all(known)
     used = list(facts)
-    if available:
-        limits = ctx.facts.values(ctx.candidate.offering, expand(rule.params["at_property"]))
-        if limits:
-            used.extend(limits)
-            places = sorted(ctx.facts.label(f.object) for f in limits)
-            fields["detail"] = "(offered only at " + ", ".join(places) + ")"
-            available = any(f.object == ctx.candidate.target for f in limits)
-    fields["value"] = fmt(available)
-    if available != required:
-        return Outcome(Verdict.FAIL, fields, tuple(used))
-    unknown = len(known) < len(values) or found.missing
-    return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, tuple(used))
+    limits = ctx.facts.values(ctx.candidate.offering, expand(rule.params["at_property"]))
+    excluded_here = bool(limits) and not any(f.object == ctx.candidate.target for f in limits)
+    if limits:
+        used.extend(limits)
+        places = sorted(ctx.facts.label(f.object) for f in limits)
+        fields["detail"] = "(offered only at " + ", ".join(places) + ")"
+    unsure = not values or None in values or bool(found.missing)
+    if required:
+        if excluded_here or False in values:
+            fields["value"] = "false"
+            return Outcome(Verdict.FAIL, fields, tuple(used))
+    else:
+        if excluded_here:
+            fields["value"] = "false"
+            return Outcome(Verdict.PASS, fields, tuple(used))
+        if True in values:
+            fields["value"] = "true"
+            return Outcome(Verdict.FAIL, fields, tuple(used))
+    fields["value"] = fmt(bool(required)) if not unsure else "unknown"
+    return Outcome(Verdict.UNKNOWN if unsure else Verdict.PASS, fields, tuple(used))
 
 
 def check_price_cap(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:

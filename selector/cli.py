@@ -235,13 +235,15 @@ def rules_show(rule_id: str, rules) -> int:
     return 0
 
 
-def _add_kb_commands() -> None:
+def _add_command_groups() -> None:
     from selector.kb.commands import kb
+    from selector.lint import policy
 
     cli.add_command(kb)
+    cli.add_command(policy)
 
 
-_add_kb_commands()
+_add_command_groups()
 
 
 def main() -> None:

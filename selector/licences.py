@@ -79,13 +79,14 @@ def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
         fields["value"] = "end user"
         return Outcome(Verdict.PASS, fields, tuple(licences))
     fields["value"] = "licensee"
-    weights = ctx.facts.one(ctx.candidate.model, SEL.openWeights)
-    if weights is not None and boolean(weights.object) is False and not ctx.facts.values(ctx.candidate.model, SEL.licence):
+    weights = ctx.facts.values(ctx.candidate.model, SEL.openWeights)
+    closed = bool(weights) and all(boolean(f.object) is False for f in weights)
+    if closed and not ctx.facts.values(ctx.candidate.model, SEL.licence):
         fields["detail"] = (
             f"{ctx.candidate.model_slug} is not an open-weight model: no weights licence applies, "
             f"and {ctx.candidate.provider_slug}'s terms govern its use"
         )
-        return Outcome(Verdict.PASS, fields, (weights,))
+        return Outcome(Verdict.PASS, fields, tuple(weights))
     verdict = Verdict.PASS
     lines: list[str] = []
     used: list[Fact] = []

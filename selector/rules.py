@@ -137,14 +137,16 @@ def _load_rule(path: Path, validator, kinds: frozenset[str]) -> Rule:
     params = dict(data["check"])
     params.pop("kind")
     for key, value in params.items():
+        if key not in _TERM_PARAMS:
+            continue
         names = value if isinstance(value, list) else [value]
         for name in names:
-            if isinstance(name, str) and ":" in name and not name.startswith("http"):
+            if isinstance(name, str):
                 try:
                     expand(name)
                 except KeyError:
                     raise RuleError(
-                        f"unknown prefix in '{name}'",
+                        f"unknown prefix in '{name}'" if ":" in name else f"'{name}' is not a prefixed name",
                         file=path,
                         line=document.line(("check", key)),
                         key=f"check.{key}",
@@ -166,6 +168,11 @@ def _load_rule(path: Path, validator, kinds: frozenset[str]) -> Rule:
         file=str(path),
     )
 
+
+#: Check parameters whose values are terms of the ontology, written as prefixed names.
+_TERM_PARAMS = frozenset(
+    {"property", "at_property", "input_property", "output_property", "multiplier_property", "also", "accepted"}
+)
 
 #: The kind of value each built-in policy key takes (keys added by rule files say theirs in `parameter`).
 _VALUE_KINDS = {

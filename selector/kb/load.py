@@ -324,7 +324,8 @@ class _DropLiteralWarnings(logging.Filter):
     """Drops rdflib's warning about ill-typed literals; validation reports them instead."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "Failed to convert Literal lexical form" not in record.getMessage()
+        message = record.getMessage()
+        return "Failed to convert Literal lexical form" not in message and "does not look like a valid URI" not in message
 
 
 @contextlib.contextmanager

@@ -17,14 +17,19 @@ descriptions, written out by hand as plain loops over sets of values:
   is unknown unless another value fails it.
 * An aggregator's data path is its own hop plus, for each upstream offering it may
   route to, one hop per target of that offering; routes pinned to the deployment
-  (``sel:Route``) replace the offering's general routes; an upstream that is itself
-  an aggregator adds its own upstreams. Unrecorded routes or upstream targets are
-  unknown. Data terms (retention, training, zero data retention, residency) must hold
-  on every hop.
-* A place lies inside a jurisdiction when it is the jurisdiction, a country whose
-  ``skos:broader`` chain reaches the bloc, a bloc all of whose member countries do, a
-  region whose country does, or a zone whose complete list of member regions all
-  do. ``sel:AnyLocation`` lies nowhere in particular, so inside nothing.
+  (``sel:Route``) replace the offering's general routes and are all there is; an
+  upstream that is itself an aggregator adds its own upstreams. The general routes
+  are an open list unless the offering says ``sel:routesComplete true``: an open
+  list, or unrecorded routes or upstream targets, are unknown. Data terms
+  (retention, training, zero data retention, residency) must hold on every hop.
+* A place lies inside a jurisdiction when it is the jurisdiction, a country with a
+  ``skos:broader`` link to the bloc (a link from one bloc to another makes no
+  country a member of the second), a bloc all of whose member countries do, a
+  region whose countries do, or a zone whose complete list of member regions all
+  do. A zone with any member region outside is outside, complete list or not; a
+  global endpoint without a list spans every region of its provider, which is never
+  known to be complete. ``sel:AnyLocation`` lies nowhere in particular, so inside
+  nothing.
 * Allowed = no requirement fails, and none is unknown unless the policy says
   ``unknown: warn``.
 """
@@ -36,7 +41,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
@@ -130,8 +135,12 @@ class Oracle:
         self.facts: dict[tuple[Node, Node], frozenset[Node]] = {
             key: frozenset(by_rank[max(by_rank)]) for key, by_rank in stated.items()
         }
-        self.countries = {s for (s, p), os in self.facts.items() if p == RDF.type and DPV.Country in os}
-        self.blocs = {s for (s, p), os in self.facts.items() if p == RDF.type and DPV.SupraNationalUnion in os}
+        self._inverse: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+        for (s, p), objects in self.facts.items():
+            for o in objects:
+                self._inverse[(p, o)].add(s)
+        self.countries = set(self.subjects(RDF.type, DPV.Country))
+        self.blocs = set(self.subjects(RDF.type, DPV.SupraNationalUnion))
 
     # -- reading facts ------------------------------------------------------
 
@@ -147,7 +156,7 @@ class Oracle:
         return cls in self.values(node, RDF.type)
 
     def subjects(self, prop: Node, obj: Node) -> list[Node]:
-        return sorted(s for (s, p), os in self.facts.items() if p == prop and obj in os)
+        return sorted(self._inverse.get((prop, obj), ()))
 
     def slug(self, node: Node) -> str | None:
         slugs = sorted(str(v) for v in self.values(node, SEL.slug))
@@ -192,22 +201,14 @@ class Oracle:
                 return node
         return None
 
-    def blocs_above(self, node: Node) -> set[Node]:
-        """Every bloc reachable over skos:broader links that end in blocs."""
-        found: set[Node] = set()
-        todo = [node]
-        while todo:
-            current = todo.pop()
-            for parent in self.values(current, SKOS.broader):
-                if parent in self.blocs and parent not in found:
-                    found.add(parent)
-                    todo.append(parent)
-        return found
+    def blocs_of(self, country: Node) -> set[Node]:
+        """The blocs a country is a member of: its skos:broader links to blocs (links between blocs count for nothing)."""
+        return {parent for parent in self.values(country, SKOS.broader) if parent in self.blocs}
 
     def country_in(self, country: Node, jurisdiction: Node) -> str:
         if country == jurisdiction:
             return PASS
-        return PASS if jurisdiction in self.blocs_above(country) else FAIL
+        return PASS if jurisdiction in self.blocs_of(country) else FAIL
 
     def bloc_in(self, bloc: Node, jurisdiction: Node) -> str:
         if bloc == jurisdiction:
@@ -232,11 +233,20 @@ class Oracle:
             if not countries or depth > 4:
                 return UNKNOWN
             return worst(*(self.place_in(c, allowed, depth + 1) for c in countries))
-        members = self.values(place, SEL.memberRegion)
+        if depth >= 4:
+            return UNKNOWN
+        # A zone spans its member regions; a global endpoint without a list spans every
+        # region of its provider. A member outside fails; only a closed list can pass.
+        members = set(self.values(place, SEL.memberRegion))
         complete = self.values(place, SEL.memberRegionsComplete)
-        if members and complete and all(_bool(v) is True for v in complete) and depth <= 4:
-            return worst(*(self.place_in(m, allowed, depth + 1) for m in members))
-        return UNKNOWN
+        closed = bool(members) and bool(complete) and all(_bool(v) is True for v in complete)
+        if not members and self.typed(place, SEL.GlobalEndpoint):
+            for owner in self.values(place, SEL.provider):
+                members |= {r for r in self.subjects(SEL.provider, owner) if self.typed(r, SEL.Region)}
+        verdicts = [self.place_in(m, allowed, depth + 1) for m in members]
+        if FAIL in verdicts:
+            return FAIL
+        return PASS if closed and all(v == PASS for v in verdicts) else UNKNOWN
 
     # -- data path -----------------------------------------------------------
 
@@ -269,8 +279,9 @@ class Oracle:
                         upstreams.append((upstream, chosen or list(self.values(upstream, SEL.availableAt))))
             else:
                 routes = self.values(offering, SEL.routesTo)
-                if not routes:
-                    gap = True
+                complete = self.values(offering, SEL.routesComplete)
+                if not routes or not complete or not all(_bool(v) is True for v in complete):
+                    gap = True  # no routes, or a list no source says is complete: the path is open
                 for upstream in routes:
                     upstreams.append((upstream, list(self.values(upstream, SEL.availableAt))))
             for upstream, targets in upstreams:
@@ -403,19 +414,23 @@ class Oracle:
         return verdict
 
     def fine_tuning(self, c: Cand, required: bool) -> str:
+        """Offered for the offering (else the provider), and at this target when the offering lists targets.
+
+        A list of targets that leaves this one out says "not here", whatever the flag says.
+        """
         flags = [_bool(v) for v in self.first_scope((c.offering, c.provider), SEL.fineTuning)]
         limits = self.values(c.offering, SEL.fineTuningAt)
         excluded_here = bool(limits) and c.target not in limits
         if required:
-            if False in flags or (flags and excluded_here):
+            if excluded_here or False in flags:
                 return FAIL
-            if not flags or None in flags:
-                return UNKNOWN
+            return UNKNOWN if not flags or None in flags else PASS
+        # fine_tuning: false asks that it is not offered here: a source saying it is fails it.
+        if excluded_here:
             return PASS
-        if not flags or None in flags:
-            return UNKNOWN
-        offered = all(flags) and not excluded_here
-        return PASS if not offered else FAIL
+        if True in flags:
+            return FAIL
+        return UNKNOWN if not flags or None in flags else PASS
 
     def headquarters(self, c: Cand, codes: Iterable[str]) -> str:
         if self.typed(c.target, SEL.SelfHostedTarget):
@@ -495,6 +510,28 @@ class Oracle:
                     verdict = worst(verdict, UNKNOWN)
         return verdict
 
+    def licence(self, c: Cand, policy: Any) -> str:
+        """Licence terms, for knowledge bases that record no licences.
+
+        Self-hosting or fine-tuning makes the user the licensee; calling a hosted
+        service does not, and then no licence clause binds the user. A licensee of a
+        model known not to be open-weight owes nothing to a weights licence; of any
+        other model, the unrecorded licence is unknown.
+        """
+        licensee = (
+            self.typed(c.target, SEL.SelfHostedTarget)
+            or SEL.SelfHostedRuntime in self.values(c.provider, SEL.providerKind)
+            or bool(policy.require.fine_tuning)
+        )
+        if not licensee:
+            return PASS
+        weights = [_bool(v) for v in self.values(c.model, SEL.openWeights)]
+        if weights and all(w is False for w in weights) and not self.values(c.model, SEL.licence):
+            return PASS
+        if self.values(c.model, SEL.licence) or self.values(c.model, SEL.derivedFrom):
+            raise NotImplementedError("the oracle judges licences only where none is recorded")
+        return UNKNOWN
+
     # -- a whole policy ------------------------------------------------------------
 
     def verdicts(self, c: Cand, policy: Any) -> dict[str, str]:
@@ -531,6 +568,8 @@ class Oracle:
             out["fine_tuning"] = self.fine_tuning(c, r.fine_tuning)
         if r.provider_headquarters:
             out["provider_headquarters"] = self.headquarters(c, r.provider_headquarters)
+        if r.licence is not None or policy.licensee is not None or r.fine_tuning is not None:
+            out["licence"] = self.licence(c, policy)
         e = policy.exclude
         if e.makers:
             out["exclude_makers"] = self.excluded_makers(c, e.makers)

@@ -1,0 +1,1 @@
+"""Fuzzing the loaders: any exception but a SelectorError is a bug."""
