@@ -15,7 +15,6 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -152,11 +151,7 @@ def mutate(data: bytes, rng: random.Random, tokens: list[bytes], others: list[by
 #: Exceptions already reported as bugs (each pinned by an xfail case in tests/bad_input/):
 #: description -> test. The fuzzers count them instead of failing, so that they keep
 #: looking for new ones. Empty while no known bug is open.
-KNOWN_BUGS: dict[str, Callable[[BaseException], bool]] = {
-    "a rule file naming a property without a prefix (property: inputModality) loads, then the engine "
-    "raises KeyError in rules.expand (tests/bad_input/cli/rules_property_without_prefix)":
-        lambda exc: type(exc) is KeyError and traceback.extract_tb(exc.__traceback__)[-1].name == "expand",
-}
+KNOWN_BUGS: dict[str, Callable[[BaseException], bool]] = {}
 
 
 def known_bug(exc: BaseException) -> str | None:

@@ -427,7 +427,7 @@ class Oracle:
             return UNKNOWN if not flags or None in flags else PASS
         # fine_tuning: false asks that it is not offered here: a source saying it is fails it.
         if excluded_here:
-            return PASS
+            return UNKNOWN if None in flags else PASS
         if True in flags:
             return FAIL
         return UNKNOWN if not flags or None in flags else PASS

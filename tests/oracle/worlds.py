@@ -129,6 +129,9 @@ class World:
     def __repr__(self) -> str:
         return f"World({len(self.statements)} statements; print world.dump() to see them)"
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # how hypothesis shows a failing example
+        printer.text(repr(self))
+
     def add(self, graph: str, s: Node, p: URIRef, o: Node) -> None:
         self.statements.append(Statement(graph, s, p, o))
 
