@@ -261,6 +261,9 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
                 if judgement.verdict is Verdict.PASS:
                     hits.append(judgement.reason)
                     used.extend(judgement.facts)
+                elif judgement.verdict is Verdict.UNKNOWN:
+                    # A place the knowledge base cannot resolve may be inside the excluded one.
+                    unreadable.append(fact)
                 elif fact.object in ctx.places.blocs and any(
                     ctx.places.country_within(m, place).verdict is Verdict.PASS for m in ctx.places.members(fact.object)
                 ):
