@@ -15,6 +15,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from decimal import Decimal
@@ -69,18 +70,25 @@ def repeat(fn: Callable[[], Any], reps: int) -> tuple[list[float], Any]:
     return times, value
 
 
-def per_call(fn: Callable[[], Any], *, calls: int, budget: float) -> list[float]:
-    """Seconds per call of fn, for up to ``calls`` calls or ``budget`` seconds (at least 20 calls)."""
+def per_call(fn: Callable[[Any], Any], items: list, *, calls: int, budget: float) -> list[float]:
+    """Seconds per call of fn(item), cycling through items, for up to ``calls`` calls or ``budget`` seconds."""
     out: list[float] = []
     clock = time.perf_counter
     deadline = clock() + budget
     for i in range(calls):
+        item = items[i % len(items)]
         start = clock()
-        fn()
+        fn(item)
         out.append(clock() - start)
-        if i >= 20 and clock() > deadline:
+        if i >= len(items) and clock() > deadline:
             break
     return out
+
+
+def sample_ids(ids: list[str], size: int = 500) -> list[str]:
+    """A deterministic, evenly spread sample of candidate ids (every k-th in sorted order)."""
+    ordered = sorted(ids)
+    return ordered[:: max(1, len(ordered) // size)][:size]
 
 
 def stats(times: list[float]) -> dict[str, float]:
@@ -154,6 +162,7 @@ def measure_selector(data: Path, policy_path: Path, reps: dict[str, int], snapsh
     out["policy_load"] = seconds
     times, report = repeat(lambda: engine.select(policy), reps["select"])
     out["select"] = stats(times)
+    out["select_first"] = times[0]
     out["rss_after_select_mb"] = rss_mb()
     allowed = [d.candidate.id for d in report.decisions if d.allowed]
     out["summary"] = report.summary.model_dump()
@@ -161,58 +170,107 @@ def measure_selector(data: Path, policy_path: Path, reps: dict[str, int], snapsh
     del report
     gc.collect()
 
-    # One embedded check: the first allowed candidate (else the first candidate), by name.
-    name = allowed[0] if allowed else engine.candidates[0].id
-    out["check_candidate"] = name
-    out["check"] = stats(per_call(lambda: engine.check(name, policy), calls=reps["check"], budget=reps["budget"]))
-    candidate = engine.candidate_by_id[name]
+    # One embedded check at a time, over an evenly spread sample of candidates, by name
+    # (Engine.check) and with the candidate and active rules already in hand (Engine.decide).
+    sample = sample_ids([c.id for c in engine.candidates])
+    out["check_sample"] = len(sample)
+    out["check"] = stats(per_call(lambda name: engine.check(name, policy), sample,
+                                  calls=reps["check"], budget=reps["budget"]))
     rules_on = engine.active_rules(policy)
-    out["decide"] = stats(per_call(lambda: engine.decide(candidate, policy, rules_on),
+    chosen = [engine.candidate_by_id[name] for name in sample]
+    out["decide"] = stats(per_call(lambda c: engine.decide(c, policy, rules_on), chosen,
                                    calls=reps["check"], budget=reps["budget"]))
     if snapshot is not None:
-        state = (engine.facts, engine.candidates, engine.places, engine.regions)
-        seconds, blob = timed(lambda: pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-        snapshot.write_bytes(blob)
+        seconds, size = timed(lambda: write_snapshot(engine, snapshot))
         out["snapshot_write"] = seconds
-        out["snapshot_mb"] = len(blob) / 1e6
+        out["snapshot_mb"] = size / 1e6
     out["peak_rss_mb"] = peak_rss_mb()
     out["allowed"] = allowed
     return out
 
 
-def measure_snapshot(snapshot: Path, reps: dict[str, int]) -> dict:
-    """Loading a pickle of the compiled fact index and candidates (a stand-in for a compiled snapshot)."""
-    import selector.evaluate  # noqa: F401  (the classes the pickle names)
+SNAPSHOT_KEY = "bench"
 
+
+def write_snapshot(engine, path: Path) -> int:
+    """Write the compiled engine as the project's own snapshot (selector.snapshot) would; returns its size.
+
+    Without a snapshot module, a plain pickle of the compiled fact index, candidates and
+    location graph stands in.
+    """
+    try:
+        from selector import snapshot
+    except ImportError:
+        state = (engine.facts, engine.candidates, engine.places, engine.regions)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "state.pickle").write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        return (path / "state.pickle").stat().st_size
+    snapshot.write(path, SNAPSHOT_KEY, engine)
+    written = path / f"{SNAPSHOT_KEY}.engine"
+    if not written.exists():
+        raise SystemExit("selector.snapshot.write did not write the compiled engine")
+    return written.stat().st_size
+
+
+def measure_snapshot(folder: Path, reps: dict[str, int]) -> dict:
+    """Loading the compiled engine from its snapshot (selector.snapshot.read), as a command does."""
     out: dict[str, Any] = {"rss_baseline_mb": rss_mb()}
-    blob_path = snapshot
+    try:
+        from selector import snapshot
+
+        def load():
+            engine = snapshot.read(folder, SNAPSHOT_KEY)
+            if engine is None:
+                raise SystemExit("selector.snapshot.read found no usable snapshot")
+            return engine
+
+        out["format"] = "selector.snapshot (pickle of the Engine)"
+        size = (folder / f"{SNAPSHOT_KEY}.engine").stat().st_size
+    except ImportError:
+        import selector.evaluate  # noqa: F401  (the classes the pickle names)
+
+        def load():
+            return pickle.loads((folder / "state.pickle").read_bytes())
+
+        out["format"] = "pickle of FactIndex, candidates and location graph"
+        size = (folder / "state.pickle").stat().st_size
+    out["rss_after_imports_mb"] = rss_mb()
     times = []
-    state = None
     for _ in range(reps["load"]):
-        state = None
         gc.collect()
-        seconds, state = timed(lambda: pickle.loads(blob_path.read_bytes()))
+        seconds, state = timed(load)
         times.append(seconds)
+        if len(times) < reps["load"]:
+            del state
     gc.collect()
     out["load"] = stats(times)
     out["rss_after_load_mb"] = rss_mb()
     out["peak_rss_mb"] = peak_rss_mb()
-    out["snapshot_mb"] = blob_path.stat().st_size / 1e6
+    out["snapshot_mb"] = size / 1e6
     out["allowed"] = None
     return out
 
 
 def measure_cli(reps: dict[str, int]) -> dict:
-    """Cold `selector select` on the bundled knowledge base, and the cost of importing the CLI."""
+    """Cold `selector select` on the bundled knowledge base: first run (empty cache), warm cache, cache off."""
     exe = Path(sys.executable).parent / "selector"
     command = [str(exe), "select", "--constraints", str(ROOT / "examples" / "eu-finetune-long-context.yaml")]
-    times = []
-    for _ in range(reps["cli"]):
+
+    def run(env: dict) -> float:
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
+        done = subprocess.run(command, capture_output=True, cwd=ROOT, env=env)
+        seconds = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"selector select exited {done.returncode}: {done.stderr.decode()[:300]}")
+        return seconds
+
+    out: dict[str, Any] = {"command": " ".join(["selector"] + command[1:]).replace(str(ROOT) + "/", "")}
+    with tempfile.TemporaryDirectory(prefix="selector-bench-cache-") as cache:
+        env = dict(os.environ, SELECTOR_CACHE_DIR=cache)
+        out["select_empty_cache"] = run(env)
+        out["select"] = stats([run(env) for _ in range(reps["cli"])])
+    off = dict(os.environ, SELECTOR_CACHE_DIR="off")
+    out["select_cache_off"] = stats([run(off) for _ in range(max(1, reps["cli"] // 2))])
     imports = []
     for _ in range(reps["cli"]):
         start = time.perf_counter()
@@ -223,13 +281,11 @@ def measure_cli(reps: dict[str, int]) -> dict:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True, cwd=ROOT)
         bare.append(time.perf_counter() - start)
-    return {
-        "command": " ".join(["selector"] + command[1:]).replace(str(ROOT) + "/", ""),
-        "select": stats(times),
-        "import_cli": stats(imports),
-        "python_startup": stats(bare),
-        "allowed": None,
-    }
+    out["import_cli"] = stats(imports)
+    out["python_startup"] = stats(bare)
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3
+    out["allowed"] = None
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -269,7 +325,12 @@ def measure_rdflib(data: Path, policy_path: Path, reps: dict[str, int]) -> dict:
         rows = dataset.query(query, initBindings=bindings)
         return _ids((str(r.modelSlug), str(r.providerSlug), str(r.targetSlug)) for r in rows)
 
-    times, allowed = repeat(run, reps["query"])
+    if reps["rdflib_query"] == 0:
+        out["query_skipped"] = "rdflib's SPARQL is measured up to 10,000 offerings"
+        out["peak_rss_mb"] = peak_rss_mb()
+        out["allowed"] = None
+        return out
+    times, allowed = repeat(run, reps["rdflib_query"])
     out["query"] = stats(times)
     out["peak_rss_mb"] = peak_rss_mb()
     out["allowed"] = allowed
@@ -397,7 +458,7 @@ class _Facts:
         RDF_TYPE, SKOS_BROADER, SEL + "slug", SEL + "model", SEL + "provider", SEL + "availableAt",
         SEL + "contextWindow", SEL + "trainsOnInputs", SEL + "inputPricePerMTok", SEL + "outputPricePerMTok",
         SEL + "priceMultiplier", SEL + "processingIn", SEL + "storageIn", SEL + "providerKind", SEL + "routesTo",
-        SEL + "country", SEL + "memberRegion", SEL + "memberRegionsComplete",
+        SEL + "country", SEL + "memberRegion", SEL + "memberRegionsComplete", SEL + "routesComplete",
     )
 
     def __init__(self, data: Path) -> None:
@@ -502,7 +563,8 @@ def cedar_entities(data: Path, values: dict) -> tuple[list[dict], list[dict], li
         gap = False
         if SEL + "Aggregator" in facts.get(provider, "providerKind"):
             routes = facts.get(offering, "routesTo")
-            gap = not routes
+            # no routes, or a route list not stated complete, leaves the path open
+            gap = not routes or True not in facts.get(offering, "routesComplete")
             for upstream in routes:
                 up_provider = facts.get(upstream, "provider")
                 up_targets = facts.get(upstream, "availableAt")
@@ -555,7 +617,7 @@ def cedar_entities(data: Path, values: dict) -> tuple[list[dict], list[dict], li
     return places, deployments, ids
 
 
-def measure_cedar(data: Path, policy_path: Path, reps: dict[str, int], check_candidate: str | None) -> dict:
+def measure_cedar(data: Path, policy_path: Path, reps: dict[str, int]) -> dict:
     import cedarpy
 
     values = policy_values(policy_path)
@@ -603,10 +665,10 @@ def measure_cedar(data: Path, policy_path: Path, reps: dict[str, int], check_can
 
     times, allowed = repeat(decide_all, reps["cedar_all"])
     out["all_decisions"] = stats(times)
-    name = check_candidate if check_candidate in set(ids) else (allowed[0] if allowed else ids[0])
-    out["check_candidate"] = name
-    one = request(name)
-    out["decision"] = stats(per_call(lambda: cedarpy.is_authorized(one, policies, entities),
+    # One decision at a time, over the same sample of candidates as Engine.check.
+    sample = [request(name) for name in sample_ids(ids)]
+    out["check_sample"] = len(sample)
+    out["decision"] = stats(per_call(lambda one: cedarpy.is_authorized(one, policies, entities), sample,
                                      calls=reps["check"], budget=reps["budget"]))
     out["peak_rss_mb"] = peak_rss_mb()
     out["allowed"] = allowed
@@ -630,7 +692,7 @@ def run_worker(method: str, data: Path, policy: Path, reps: dict[str, int], extr
     if method == "shacl":
         return measure_shacl(data, policy, reps)
     if method == "cedar":
-        return measure_cedar(data, policy, reps, extra.get("check_candidate"))
+        return measure_cedar(data, policy, reps)
     raise SystemExit(f"unknown method {method}")
 
 

@@ -13,7 +13,8 @@ platforms with regions, zones and a global endpoint, inference hosts, aggregator
 that route to upstream offerings, self-hosted runtimes; offerings with prices,
 fine-tuning flags and provider context caps; and about one fact in ten that a real
 source would leave out (context windows, prices, training terms, storage places,
-aggregator routes, complete member lists of zones), so unknowns occur. About 11
+aggregator routes and whether a route list is complete, whether a zone's member list
+is complete), so unknowns occur. About 11
 triples per offering: 100,000 offerings is about 1.1 million triples.
 
 Deterministic: the same --offerings, --seed and policy give the same bytes.
@@ -176,6 +177,7 @@ class Offering:
     fine_tuning: bool | None = None
     fine_tuning_at: str | None = None
     routes: list[str] = field(default_factory=list)
+    routes_complete: bool = False
     deprecated: bool = False
     tools: bool | None = None
     max_output: int | None = None
@@ -206,7 +208,7 @@ class World:
     def _build(self) -> None:
         n = self.n
         n_makers = max(4, n // 2000)
-        n_models = max(150, n // 12)
+        n_models = max(min(150, n // 4), n // 12)
         n_providers = max(16, n // 250)
         self._makers(n_makers)
         self._models(n_models)
@@ -449,6 +451,8 @@ class World:
                     if rng.random() >= 0.10:
                         choices = sorted(upstream[model])
                         offering.routes = sorted(rng.sample(choices, min(len(choices), rng.randint(1, 2))))
+                        # Most sources say the list is every upstream; the rest leave it open.
+                        offering.routes_complete = rng.random() < 0.85
         # Top up when clamping left some offerings unplaced.
         shortfall = self.n - len(self.offerings)
         spare = [p for p in direct if p.kind != "self-hosted"]
@@ -514,13 +518,18 @@ class World:
         target = self.targets[place[1]]
         if target.cls == "Region":
             return self._within(("country", target.country), allowed, depth + 1)
-        if target.members and target.complete is True and depth < 4:
-            for member in target.members:
-                verdict = self._within(("target", member), allowed, depth + 1)
-                if verdict != "pass":
-                    return verdict
-            return "pass"
-        return "unknown"
+        if depth >= 4:
+            return "unknown"
+        # A zone: a member outside fails it, listed or not; only a closed list of
+        # members all inside passes. (No global endpoint is written as a place here.)
+        worst = "pass"
+        for member in target.members:
+            verdict = self._within(("target", member), allowed, depth + 1)
+            if verdict == "fail":
+                return "fail"
+            if verdict == "unknown":
+                worst = "unknown"
+        return "pass" if target.members and target.complete is True and worst == "pass" else "unknown"
 
     def _hops(self, o: Offering, t: Target) -> tuple[list[tuple[Target, Offering, Provider]], bool]:
         """The data path (target, offering, provider) of each hop, and whether the path has gaps."""
@@ -528,7 +537,8 @@ class World:
         hops = [(t, o, p)]
         gap = False
         if p.kind == "aggregator":
-            if not o.routes:
+            # No routes, or a list not stated to be complete, leaves the path open.
+            if not o.routes or not o.routes_complete:
                 gap = True
             for route in o.routes:
                 upstream = self.offerings[route]
@@ -836,7 +846,8 @@ def write_world(world: World, out: Path) -> None:
                 ("sel:fineTuning", None if o.fine_tuning is None else ("true" if o.fine_tuning else "false")),
                 ("sel:fineTuningAt", f"target:{o.fine_tuning_at}" if o.fine_tuning_at else None),
                 ("sel:trainsOnInputs", None if o.trains is None else ("true" if o.trains else "false")),
-                ("sel:routesTo", ", ".join(f"offering:{r}" for r in o.routes) if o.routes else None)]))
+                ("sel:routesTo", ", ".join(f"offering:{r}" for r in o.routes) if o.routes else None),
+                ("sel:routesComplete", "true" if o.routes and o.routes_complete else None)]))
             if o.input_price is not None or o.output_price is not None:
                 doc.add(pricing, _statements(f"offering:{local}", [
                     ("sel:inputPricePerMTok", f"{o.input_price:.2f}" if o.input_price is not None else None),
