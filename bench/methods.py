@@ -160,33 +160,59 @@ def measure_selector(data: Path, policy_path: Path, reps: dict[str, int], snapsh
 
     seconds, policy = timed(lambda: load_policy(policy_path, engine.vocabulary()))
     out["policy_load"] = seconds
-    times, report = repeat(lambda: engine.select(policy), reps["select"])
-    out["select"] = stats(times)
-    out["select_first"] = times[0]
+    measure_fast_path(engine, policy, reps, out)
+
+    # The full report: every candidate's trail, allowed and denied (what --show-denied renders).
+    times, report = repeat(lambda: engine.select(policy), reps["report"])
+    out["report"] = stats(times)
     out["rss_after_select_mb"] = rss_mb()
-    allowed = [d.candidate.id for d in report.decisions if d.allowed]
     out["summary"] = report.summary.model_dump()
     out["allowed_trails"] = sum(len(r.evidence) for d in report.decisions if d.allowed for r in d.results)
+    if [d.candidate.id for d in report.decisions if d.allowed] != out["allowed"]:
+        raise SystemExit("Engine.select and Engine.selection disagree")
     del report
     gc.collect()
 
-    # One embedded check at a time, over an evenly spread sample of candidates, by name
-    # (Engine.check) and with the candidate and active rules already in hand (Engine.decide).
+    # One embedded check at a time, over an evenly spread sample of candidates, by name:
+    # the decision alone (Engine.allows), and with its whole trail (Engine.check).
     sample = sample_ids([c.id for c in engine.candidates])
     out["check_sample"] = len(sample)
+    out["allows"] = stats(per_call(lambda name: engine.allows(name, policy), sample,
+                                   calls=reps["check"], budget=reps["budget"]))
     out["check"] = stats(per_call(lambda name: engine.check(name, policy), sample,
                                   calls=reps["check"], budget=reps["budget"]))
-    rules_on = engine.active_rules(policy)
-    chosen = [engine.candidate_by_id[name] for name in sample]
-    out["decide"] = stats(per_call(lambda c: engine.decide(c, policy, rules_on), chosen,
-                                   calls=reps["check"], budget=reps["budget"]))
     if snapshot is not None:
         seconds, size = timed(lambda: write_snapshot(engine, snapshot))
         out["snapshot_write"] = seconds
         out["snapshot_mb"] = size / 1e6
     out["peak_rss_mb"] = peak_rss_mb()
-    out["allowed"] = allowed
     return out
+
+
+def measure_fast_path(engine, policy, reps: dict[str, int], out: dict) -> None:
+    """Engine.selection (every candidate decided, ranked) with verdict tables cold and warm, and with trails."""
+
+    def cold():
+        engine.columns._by_content.clear()
+        engine.columns._by_identity.clear()
+        return engine.selection(policy)
+
+    times, selection = repeat(cold, reps["select"])
+    out["select"] = stats(times)
+    out["select_first"] = times[0]
+    times, selection = repeat(lambda: engine.selection(policy), reps["select"])
+    out["select_warm"] = stats(times)
+
+    def with_trails():
+        chosen = cold()
+        return [chosen.decision(i, rank) for rank, i in enumerate(chosen.allowed, start=1)]
+
+    times, trails = repeat(with_trails, reps["select"])
+    out["select_trails"] = stats(times)
+    out["groups"] = {rule.id: len(column.representatives) for rule, column in
+                     zip(selection.rules, selection.state.columns)}
+    out["allowed"] = list(selection.allowed_ids())
+    del trails
 
 
 SNAPSHOT_KEY = "bench"
@@ -212,7 +238,7 @@ def write_snapshot(engine, path: Path) -> int:
     return written.stat().st_size
 
 
-def measure_snapshot(folder: Path, reps: dict[str, int]) -> dict:
+def measure_snapshot(folder: Path, policy_path: Path, reps: dict[str, int]) -> dict:
     """Loading the compiled engine from its snapshot (selector.snapshot.read), as a command does."""
     out: dict[str, Any] = {"rss_baseline_mb": rss_mb()}
     try:
@@ -245,6 +271,12 @@ def measure_snapshot(folder: Path, reps: dict[str, int]) -> dict:
     gc.collect()
     out["load"] = stats(times)
     out["rss_after_load_mb"] = rss_mb()
+    if hasattr(state, "selection"):
+        from selector.policy import load_policy
+
+        policy = load_policy(policy_path, state.vocabulary())
+        seconds, _ = timed(lambda: state.selection(policy))
+        out["select_after_load"] = seconds
     out["peak_rss_mb"] = peak_rss_mb()
     out["snapshot_mb"] = size / 1e6
     out["allowed"] = None
@@ -682,7 +714,7 @@ def run_worker(method: str, data: Path, policy: Path, reps: dict[str, int], extr
     if method == "selector":
         return measure_selector(data, policy, reps, Path(extra["snapshot"]) if extra.get("snapshot") else None)
     if method == "snapshot":
-        return measure_snapshot(Path(extra["snapshot"]), reps)
+        return measure_snapshot(Path(extra["snapshot"]), policy, reps)
     if method == "cli":
         return measure_cli(reps)
     if method == "rdflib":

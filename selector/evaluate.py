@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
@@ -13,17 +13,11 @@ from selector.kb.load import KnowledgeBase
 from selector.locations import Jurisdictions
 from selector.namespaces import SEL
 from selector.policy import Policy, PolicyVocabulary
-from selector.rank import rank_allowed
-from selector.results import (
-    Decision,
-    KnowledgeBaseRef,
-    PolicyRef,
-    Report,
-    RuleResult,
-    Summary,
-    Verdict,
-)
+from selector.results import Decision, Report, RuleResult, Verdict
 from selector.rules import Rule
+
+if TYPE_CHECKING:
+    from selector.columns import QuickDecision, Selection
 
 
 def policy_value(policy: Policy, key: str) -> Any:
@@ -52,7 +46,11 @@ class Engine:
         self.places = Jurisdictions(self.facts)
         self.candidates: tuple[Candidate, ...] = enumerate_candidates(self.facts)
         self.candidate_by_id = {c.id: c for c in self.candidates}
+        self.candidate_index = {c.id: i for i, c in enumerate(self.candidates)}
         self.regions = self._region_codes()
+        from selector.columns import Columns
+
+        self.columns = Columns.build(self)
 
     def _region_codes(self) -> dict[str, URIRef]:
         regions: dict[str, URIRef] = {}
@@ -122,30 +120,28 @@ class Engine:
             results=tuple(results),
         )
 
+    def selection(self, policy: Policy) -> "Selection":
+        """Every candidate's outcome under the policy, ranked, with each trail built only when asked for."""
+        from selector.columns import Selection
+
+        return Selection.make(self, policy)
+
     def select(self, policy: Policy) -> Report:
         """Every candidate's decision: allowed first in the policy's preferred order, then denied by id."""
-        rules = self.active_rules(policy)
-        decisions = [self.decide(c, policy, rules) for c in self.candidates]
-        allowed = rank_allowed(self, [d for d in decisions if d.allowed], policy.prefer)
-        denied = sorted((d for d in decisions if not d.allowed), key=lambda d: d.candidate.id)
-        ordered = tuple(allowed) + tuple(denied)
-        return Report(
-            policy=PolicyRef(name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown),
-            knowledge_base=KnowledgeBaseRef(fingerprint=self.fingerprint, layers=self.layers),
-            rules=tuple(r.id for r in rules),
-            summary=Summary(
-                candidates=len(ordered),
-                allowed=len(allowed),
-                denied=len(denied),
-                denied_on_unknown=sum(1 for d in denied if d.denied_on_unknown),
-                allowed_with_warnings=sum(1 for d in allowed if d.warnings),
-            ),
-            decisions=ordered,
-        )
+        return self.selection(policy).report()
 
     def check(self, name: str, policy: Policy) -> Decision:
-        """The decision for one named candidate (MODEL@PROVIDER/DEPLOYMENT)."""
+        """The decision for one named candidate (MODEL@PROVIDER/DEPLOYMENT), with its whole trail."""
         return self.decide(find_candidate(self.candidates, name), policy)
+
+    def allows(self, name: str, policy: Policy) -> "QuickDecision":
+        """Whether the named candidate is allowed, without building its trail (``.trail()`` builds it)."""
+        from selector.columns import quick_decision
+
+        index = self.candidate_index.get(name)
+        if index is None:
+            index = self.candidate_index[find_candidate(self.candidates, name).id]
+        return quick_decision(self, index, policy)
 
     @property
     def fingerprint(self) -> str:

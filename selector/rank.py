@@ -60,18 +60,12 @@ ORDERINGS: dict[str, Callable[["Engine", "Candidate"], Keyed]] = {
 }
 
 
-def rank_allowed(engine: "Engine", decisions: Sequence[Decision], prefer: Sequence[str]) -> list[Decision]:
-    """Allowed decisions sorted by each preference in turn (unknown values last), then by candidate id.
+def rank_key(engine: "Engine", candidate: "Candidate", prefer: Sequence[str]) -> tuple[tuple, list[Keyed]]:
+    """A candidate's sort key under the preferences (unknown values last, then its id) and the values shown."""
+    values = [ORDERINGS[name](engine, candidate) for name in prefer]
+    return tuple(v[0] for v in values) + (candidate.id,), values
 
-    Each decision comes back with its rank and the values it was ranked by.
-    """
-    keyed = []
-    for decision in decisions:
-        candidate = engine.candidate_by_id[decision.candidate.id]
-        values = [ORDERINGS[name](engine, candidate) for name in prefer]
-        keyed.append((tuple(v[0] for v in values) + (decision.candidate.id,), decision, values))
-    keyed.sort(key=lambda item: item[0])
-    return [
-        decision.model_copy(update={"rank": i, "ranked_by": tuple((n, v[1]) for n, v in zip(prefer, values))})
-        for i, (_, decision, values) in enumerate(keyed, start=1)
-    ]
+
+def with_rank(decision: Decision, rank: int, prefer: Sequence[str], values: Sequence[Keyed]) -> Decision:
+    """The decision with its place in the ranking and the values it was ranked by."""
+    return decision.model_copy(update={"rank": rank, "ranked_by": tuple((n, v[1]) for n, v in zip(prefer, values))})
