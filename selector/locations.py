@@ -32,6 +32,7 @@ class Jurisdictions:
         import networkx as nx
 
         self._facts = facts
+        self._judged: dict[tuple, Judgement] = {}
         graph = nx.DiGraph()
         self._codes: dict[str, URIRef] = {}
         self._code_of: dict[URIRef, str] = {}
@@ -110,8 +111,24 @@ class Jurisdictions:
             return Judgement(Verdict.FAIL, f"{name} includes {listed}, not part of {target}")
         return Judgement(Verdict.PASS, f"every member of {name} is part of {target}")
 
+    def __getstate__(self) -> dict:
+        # Judgements are remembered per policy's jurisdictions while a process runs, never on disk.
+        return {k: v for k, v in self.__dict__.items() if k != "_judged"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _judged={})
+
     def place_within(self, place: URIRef, allowed: tuple[URIRef, ...], *, depth: int = 0) -> Judgement:
         """Whether a place (region, zone, country, bloc, anywhere) lies inside any allowed jurisdiction."""
+        key = (place, allowed, depth)
+        judgement = self._judged.get(key)
+        if judgement is None:
+            if len(self._judged) > 200_000:
+                self._judged.clear()
+            judgement = self._judged[key] = self._place_within(place, allowed, depth)
+        return judgement
+
+    def _place_within(self, place: URIRef, allowed: tuple[URIRef, ...], depth: int) -> Judgement:
         names = " or ".join(self.code(j) for j in allowed)
         facts = self._facts
         if place == SEL.AnyLocation:

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ODRL2, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as _rdflib
 from rdflib.term import Node
 
-SEL = Namespace("https://w3id.org/selector/ns#")
+
+class Terms(Namespace):
+    """A namespace whose terms are each made once: ``SEL.model`` is then a plain attribute read.
+
+    rdflib builds and validates a new IRI on every attribute access, and the evaluator
+    reads these terms millions of times on a large knowledge base.
+    """
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = Namespace.__getattr__(self, name)
+        self.__dict__[name] = term
+        return term
+
+
+SEL = Terms("https://w3id.org/selector/ns#")
 KB = "https://w3id.org/selector/kb/"
-LOC = Namespace("https://w3id.org/dpv/loc#")
-DPV = Namespace("https://w3id.org/dpv#")
-ODRL = ODRL2
+LOC = Terms("https://w3id.org/dpv/loc#")
+DPV = Terms("https://w3id.org/dpv#")
+RDF = Terms(str(_rdflib.RDF))
+RDFS = Terms(str(_rdflib.RDFS))
+SKOS = Terms(str(_rdflib.SKOS))
+XSD = Terms(str(_rdflib.XSD))
+DCTERMS = Terms(str(_rdflib.DCTERMS))
+ODRL = Terms(str(_rdflib.ODRL2))
 
 PREFIXES: tuple[tuple[str, str], ...] = (
     ("sel", str(SEL)),
