@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from selector.columns import QuickDecision, Selection
 from selector.evaluate import Engine
 from selector.policy import Policy, load_policy
 from selector.results import Decision, Report
 from selector.rules import Rule
 from selector.snapshot import compiled_engine
-
 
 
 class Selector:
@@ -19,6 +19,7 @@ class Selector:
     >>> s = Selector()
     >>> policy = s.load_policy(Path("examples/eu-finetune-long-context.yaml"))
     >>> s.check("gemini-2.5-pro@vertex-ai/europe-west4", policy).allowed  # doctest: +SKIP
+    >>> s.allows("gemini-2.5-pro@vertex-ai/europe-west4", policy).allowed  # doctest: +SKIP
     """
 
     def __init__(self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = ()) -> None:
@@ -45,6 +46,14 @@ class Selector:
         """Every candidate's decision under the policy, allowed first by rank."""
         return self.engine.select(policy)
 
+    def selection(self, policy: Policy) -> Selection:
+        """Every candidate's outcome, ranked, without trails: ``.decision(i)`` or ``.report()`` builds them."""
+        return self.engine.selection(policy)
+
     def check(self, candidate: str, policy: Policy) -> Decision:
         """The decision for one candidate named MODEL@PROVIDER/DEPLOYMENT (raises UsageError if unknown)."""
         return self.engine.check(candidate, policy)
+
+    def allows(self, candidate: str, policy: Policy) -> QuickDecision:
+        """Whether one candidate is allowed, for request paths: microseconds; ``.trail()`` gives the decision."""
+        return self.engine.allows(candidate, policy)

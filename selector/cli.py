@@ -40,6 +40,23 @@ class _Group(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+class _Main(_Group):
+    """The top command: the kb and policy groups' modules are imported only when one of them runs."""
+
+    lazy = {"kb": ("selector.kb.commands", "kb"), "policy": ("selector.lint", "policy")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attribute = self.lazy[name]
+            self.add_command(getattr(importlib.import_module(module), attribute))
+        return super().get_command(ctx, name)
+
+
 def _write(text: str, output: Path | None) -> None:
     """Print, or write the whole file at once (a temporary file renamed into place)."""
     if output is None:
@@ -80,7 +97,7 @@ _constraints_option = click.option(
 )
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Main)
 @click.version_option(package_name="selector")
 def cli() -> None:
     """Which LLM deployments may we use? Policies in, ranked deployments with sourced reasons out."""
@@ -235,15 +252,6 @@ def rules_show(rule_id: str, rules) -> int:
     return 0
 
 
-def _add_command_groups() -> None:
-    from selector.kb.commands import kb
-    from selector.lint import policy
-
-    cli.add_command(kb)
-    cli.add_command(policy)
-
-
-_add_command_groups()
 
 
 def main() -> None:
