@@ -36,10 +36,30 @@ def _found(found: Found) -> tuple:
     return _facts(found), bool(found.missing)
 
 
+#: Kinds that read only the facts of the rule's property (not the route facts a data path adds).
+_FILTERED = frozenset({"at_least", "at_most", "equals", "one_of", "includes_all"})
+
+
+def _values(found: Found, predicate) -> tuple:
+    """The facts of one property, as (which subject, value); subjects numbered in order of appearance."""
+    subjects: dict = {}
+    return tuple((subjects.setdefault(f.subject, len(subjects)), f.object) for f in found.facts if f.predicate == predicate)
+
+
 def sign_lookup(ctx: CheckContext, rule: Rule) -> Hashable:
     """Kinds that judge the values of the rule's property (and any further limits it names)."""
-    extra = tuple(_facts(lookup(ctx, rule, prop)) for prop in rule.params.get("also", ()))
-    return _found(lookup(ctx, rule)), extra
+    found = lookup(ctx, rule)
+    if rule.kind not in _FILTERED:
+        return _found(found)
+    # The subject numbering matters only where each party on the path must hold every value.
+    keep_subject = rule.kind == "includes_all"
+    main = _values(found, expand(rule.params["property"]))
+    if not keep_subject:
+        main = tuple(value for _, value in main)
+    extra = tuple(
+        tuple(value for _, value in _values(lookup(ctx, rule, prop), expand(prop))) for prop in rule.params.get("also", ())
+    )
+    return main, bool(found.missing), extra
 
 
 def sign_flag_at_target(ctx: CheckContext, rule: Rule) -> Hashable:
@@ -65,6 +85,15 @@ def sign_headquarters(ctx: CheckContext, rule: Rule) -> Hashable:
     return ("operated", ctx.facts.objects(ctx.candidate.provider, SEL.operator))
 
 
+def place_key(ctx: CheckContext, place) -> Hashable:
+    """What a place's judgement against any jurisdiction reads: a region by its countries, else the place itself."""
+    if place == SEL.AnyLocation or place in ctx.places.countries or place in ctx.places.blocs:
+        return place
+    if ctx.facts.has_type(place, SEL.Region):
+        return "region", ctx.facts.objects(place, SEL.country)
+    return place
+
+
 def sign_data_location(ctx: CheckContext, rule: Rule) -> Hashable:
     """Whether self-hosted, else every place on the data path and whether any place or route is unrecorded."""
     from selector.residency import _first_stated
@@ -79,7 +108,7 @@ def sign_data_location(ctx: CheckContext, rule: Rule) -> Hashable:
             stated = _first_stated(ctx, hop, predicate)
             if not stated:
                 unrecorded = True
-            places.update(f.object for f in stated)
+            places.update(place_key(ctx, f.object) for f in stated)
     return "hosted", frozenset(places), unrecorded
 
 

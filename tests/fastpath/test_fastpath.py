@@ -96,6 +96,12 @@ SIBLINGS = {
         [(PROVIDER.p0, SEL.storageIn, LOC.DE), (T0, SEL.processingIn, LOC.DE), (T1, SEL.processingIn, LOC.US)],
         {"residency": "EU"},
     ),
+    "regions in two countries": (
+        [(PROVIDER.p0, SEL.storageIn, LOC.DE), (T0, SEL.processingIn, TARGET.rde), (T1, SEL.processingIn, TARGET.rus),
+         (TARGET.rde, RDF.type, SEL.Region), (TARGET.rde, SEL.country, LOC.DE),
+         (TARGET.rus, RDF.type, SEL.Region), (TARGET.rus, SEL.country, LOC.US)],
+        {"residency": "EU"},
+    ),
     "training stated at the target": (
         [(PROVIDER.p0, SEL.trainsOnInputs, Literal(False)), (T1, SEL.trainsOnInputs, Literal(True))],
         {"training_on_inputs": False},
