@@ -18,7 +18,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from selector.kb.load import KnowledgeBase, Source
-from selector.namespaces import RDF, RDFS, SEL, short
+from selector.namespaces import RDF, RDFS, SEL, short, term
 from selector.results import Evidence
 
 
@@ -81,6 +81,16 @@ class FactIndex:
         rank = {name: i for i, name in enumerate(kb.layers)}
         grouped: dict[tuple[URIRef, URIRef], list[_Statement]] = defaultdict(list)
         seen: set[tuple] = set()
+        # Every node is kept as one object (the namespace's own term where it is one),
+        # so that lookups find their keys by identity.
+        shared: dict[Node, Node] = {}
+
+        def one_object(node: Node) -> Node:
+            found = shared.get(node)
+            if found is None:
+                found = shared[node] = term(node) if type(node) is URIRef else node
+            return found
+
         for quad in kb.quads:
             if quad.graph is None:
                 continue
@@ -88,8 +98,9 @@ class FactIndex:
             if key in seen:
                 continue
             seen.add(key)
-            grouped[(quad.subject, quad.predicate)].append(
-                _Statement(quad.object, kb.sources.get(quad.graph), quad.layer, rank.get(quad.layer, 0))
+            subject, predicate, obj = one_object(quad.subject), one_object(quad.predicate), one_object(quad.object)
+            grouped[(subject, predicate)].append(
+                _Statement(obj, kb.sources.get(quad.graph), quad.layer, rank.get(quad.layer, 0))
             )
         index = cls(layers=tuple(kb.layers))
         for key, statements in grouped.items():

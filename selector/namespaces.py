@@ -15,9 +15,16 @@ class Terms(Namespace):
     """
 
     def __getattr__(self, name: str) -> URIRef:
-        term = Namespace.__getattr__(self, name)
-        self.__dict__[name] = term
-        return term
+        if name.startswith("__"):  # not a term: copy, pickle and the like look these up
+            raise AttributeError(name)
+        return self.named(name)
+
+    def named(self, local: str) -> URIRef:
+        """The term for a local name, made the first time it is asked for."""
+        found = self.__dict__.get(local)
+        if found is None:
+            found = self.__dict__[local] = URIRef(str(self) + local)
+        return found
 
 
 SEL = Terms("https://w3id.org/selector/ns#")
@@ -30,6 +37,32 @@ SKOS = Terms(str(_rdflib.SKOS))
 XSD = Terms(str(_rdflib.XSD))
 DCTERMS = Terms(str(_rdflib.DCTERMS))
 ODRL = Terms(str(_rdflib.ODRL2))
+
+#: The namespaces whose terms the engine names in code, longest first.
+_TERM_SPACES: tuple[Terms, ...] = tuple(sorted((SEL, LOC, DPV, RDF, RDFS, SKOS, XSD, DCTERMS, ODRL), key=len, reverse=True))
+
+
+def namespace_term(iri: str) -> URIRef | None:
+    """The namespace's own term object for an IRI in one of the engine's namespaces, else None."""
+    for space in _TERM_SPACES:
+        if iri.startswith(space) and len(iri) > len(space):
+            local = iri[len(space):]
+            if local.isidentifier():
+                return space.named(local)
+    return None
+
+
+def term(iri: str) -> URIRef:
+    """The IRI as one shared object: the namespace's own term where it is one (``SEL.model``).
+
+    The fact index keys facts by these objects, so a lookup with ``SEL.model`` finds
+    its key by identity rather than by comparing strings.
+    """
+    found = namespace_term(iri)
+    if found is not None:
+        return found
+    return iri if type(iri) is URIRef else URIRef(iri)
+
 
 PREFIXES: tuple[tuple[str, str], ...] = (
     ("sel", str(SEL)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import json
 import string
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from typing import Any, Mapping, Sequence
 from rdflib import URIRef
 
 from selector.errors import RuleError
-from selector.namespaces import PREFIXES
+from selector.namespaces import PREFIXES, term
 from selector.paths import rules_dir
 from selector.yamlfile import read_yaml
 
@@ -55,12 +57,13 @@ def rule_schema() -> dict:
     return json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+@functools.lru_cache(maxsize=4096)
 def expand(name: str) -> URIRef:
     """A prefixed name from a rule file (``sel:contextWindow``) as an IRI."""
     prefix, _, local = name.partition(":")
     for known, namespace in PREFIXES:
         if known == prefix:
-            return URIRef(namespace + local)
+            return term(namespace + local)
     raise KeyError(name)
 
 

@@ -82,10 +82,17 @@ def read(folder: Path, key: str):
 
 
 def _uri(value: str):
-    """Rebuild an IRI the engine already validated when it was compiled (skips re-validation)."""
+    """Rebuild an IRI the engine already validated when it was compiled (skips re-validation).
+
+    A namespace's own terms come back as the very objects ``SEL.model`` and the like
+    return, as when the engine was compiled.
+    """
     from rdflib import URIRef
 
-    return str.__new__(URIRef, value)
+    from selector.namespaces import namespace_term
+
+    found = namespace_term(value)
+    return found if found is not None else str.__new__(URIRef, value)
 
 
 def _dumps(engine) -> bytes:
