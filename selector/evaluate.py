@@ -9,6 +9,7 @@ from rdflib import URIRef
 from selector.candidates import Candidate, enumerate_candidates, find_candidate
 from selector.checks import CHECKS, CheckContext
 from selector.facts import FactIndex
+from selector.gcpause import collector_paused
 from selector.kb.load import KnowledgeBase
 from selector.locations import Jurisdictions
 from selector.namespaces import SEL
@@ -39,6 +40,10 @@ class Engine:
     """A knowledge base and rule set compiled once, to decide many policies and candidates."""
 
     def __init__(self, kb: KnowledgeBase, rules: tuple[Rule, ...]) -> None:
+        with collector_paused():
+            self._compile(kb, rules)
+
+    def _compile(self, kb: KnowledgeBase, rules: tuple[Rule, ...]) -> None:
         self.layers = kb.layers
         self.kb_fingerprint = kb.fingerprint
         self.rules = rules

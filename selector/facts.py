@@ -34,6 +34,10 @@ class Fact:
     overrides: tuple["Fact", ...] = ()
     note: str | None = None
 
+    def __getstate__(self) -> dict:
+        # The trail entry is rebuilt on demand; a cached copy never goes into the snapshot.
+        return {k: v for k, v in self.__dict__.items() if k != "evidence_item"}
+
     @cached_property
     def evidence_item(self) -> Evidence:
         """The fact as it appears in an explanation trail (built once per fact)."""
@@ -130,6 +134,10 @@ class FactIndex:
         index._reverse = {k: tuple(sorted(v)) for k, v in reverse.items()}
         index._conflicts = index._collect_conflicts()
         return index
+
+    def __getstate__(self) -> dict:
+        # Labels are remembered as they are asked for; the snapshot holds none.
+        return {**self.__dict__, "_labels": {}}
 
     def values(self, subject: Node | None, predicate: URIRef) -> tuple[Fact, ...]:
         """The effective facts for a subject and property (empty when unknown)."""

@@ -10,6 +10,7 @@ The folder must be writable only by its user: its files are unpickled.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -18,9 +19,13 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from rdflib import URIRef
+
+from selector.gcpause import collector_paused
+from selector.namespaces import namespace_term
 from selector.paths import ontology_dir, rules_dir
 
-FORMAT = b"selector-engine-1"
+FORMAT = b"selector-engine-2"
 _KEEP = 8
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -76,9 +81,13 @@ def read(folder: Path, key: str):
     if hashlib.sha256(payload).digest() != check:
         return None
     try:
-        return pickle.loads(payload)
+        with collector_paused():
+            engine = pickle.loads(payload)
     except Exception:  # a corrupt or incompatible cache is rebuilt, whatever went wrong in it
         return None
+    # The engine lives as long as the process: full collections need not scan it again.
+    gc.freeze()
+    return engine
 
 
 def _uri(value: str):
@@ -87,18 +96,12 @@ def _uri(value: str):
     A namespace's own terms come back as the very objects ``SEL.model`` and the like
     return, as when the engine was compiled.
     """
-    from rdflib import URIRef
-
-    from selector.namespaces import namespace_term
-
     found = namespace_term(value)
     return found if found is not None else str.__new__(URIRef, value)
 
 
 def _dumps(engine) -> bytes:
     import io
-
-    from rdflib import URIRef
 
     class _Pickler(pickle.Pickler):
         def reducer_override(self, obj):

@@ -30,6 +30,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node, _is_valid_uri
 
 from selector.errors import KnowledgeBaseError
+from selector.gcpause import collector_paused
 from selector.namespaces import SEL
 from selector.paths import ontology_dir
 
@@ -131,7 +132,11 @@ def load_knowledge_base(
     """
     inputs = _base_inputs(Path(base_dir) if base_dir is not None else ontology_dir())
     inputs += _overlay_inputs([Path(p) for p in overlays])
+    with collector_paused():
+        return _load(inputs)
 
+
+def _load(inputs: list[_Input]) -> KnowledgeBase:
     quads: list[Quad] = []
     contents: dict[str, list[bytes]] = {}
     first_layer: dict[URIRef, str] = {}
