@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import pickle
 import resource
 import statistics
 import subprocess
@@ -193,8 +192,10 @@ def measure_fast_path(engine, policy, reps: dict[str, int], out: dict) -> None:
     """Engine.selection (every candidate decided, ranked) with verdict tables cold and warm, and with trails."""
 
     def cold():
+        # As for a policy never seen before: no verdict tables, no place judgements.
         engine.columns._by_content.clear()
         engine.columns._by_identity.clear()
+        engine.places._judged.clear()
         return engine.selection(policy)
 
     times, selection = repeat(cold, reps["select"])
@@ -219,18 +220,9 @@ SNAPSHOT_KEY = "bench"
 
 
 def write_snapshot(engine, path: Path) -> int:
-    """Write the compiled engine as the project's own snapshot (selector.snapshot) would; returns its size.
+    """Write the compiled engine as the commands' cache (selector.snapshot) does; returns its size."""
+    from selector import snapshot
 
-    Without a snapshot module, a plain pickle of the compiled fact index, candidates and
-    location graph stands in.
-    """
-    try:
-        from selector import snapshot
-    except ImportError:
-        state = (engine.facts, engine.candidates, engine.places, engine.regions)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "state.pickle").write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-        return (path / "state.pickle").stat().st_size
     snapshot.write(path, SNAPSHOT_KEY, engine)
     written = path / f"{SNAPSHOT_KEY}.engine"
     if not written.exists():
@@ -241,25 +233,16 @@ def write_snapshot(engine, path: Path) -> int:
 def measure_snapshot(folder: Path, policy_path: Path, reps: dict[str, int]) -> dict:
     """Loading the compiled engine from its snapshot (selector.snapshot.read), as a command does."""
     out: dict[str, Any] = {"rss_baseline_mb": rss_mb()}
-    try:
-        from selector import snapshot
+    from selector import snapshot
 
-        def load():
-            engine = snapshot.read(folder, SNAPSHOT_KEY)
-            if engine is None:
-                raise SystemExit("selector.snapshot.read found no usable snapshot")
-            return engine
+    def load():
+        engine = snapshot.read(folder, SNAPSHOT_KEY)
+        if engine is None:
+            raise SystemExit("selector.snapshot.read found no usable snapshot")
+        return engine
 
-        out["format"] = "selector.snapshot (pickle of the Engine)"
-        size = (folder / f"{SNAPSHOT_KEY}.engine").stat().st_size
-    except ImportError:
-        import selector.evaluate  # noqa: F401  (the classes the pickle names)
-
-        def load():
-            return pickle.loads((folder / "state.pickle").read_bytes())
-
-        out["format"] = "pickle of FactIndex, candidates and location graph"
-        size = (folder / "state.pickle").stat().st_size
+    out["format"] = "selector.snapshot (pickle of the Engine)"
+    size = (folder / f"{SNAPSHOT_KEY}.engine").stat().st_size
     out["rss_after_imports_mb"] = rss_mb()
     times = []
     for _ in range(reps["load"]):
@@ -271,12 +254,11 @@ def measure_snapshot(folder: Path, policy_path: Path, reps: dict[str, int]) -> d
     gc.collect()
     out["load"] = stats(times)
     out["rss_after_load_mb"] = rss_mb()
-    if hasattr(state, "selection"):
-        from selector.policy import load_policy
+    from selector.policy import load_policy
 
-        policy = load_policy(policy_path, state.vocabulary())
-        seconds, _ = timed(lambda: state.selection(policy))
-        out["select_after_load"] = seconds
+    policy = load_policy(policy_path, state.vocabulary())
+    seconds, _ = timed(lambda: state.selection(policy))
+    out["select_after_load"] = seconds
     out["peak_rss_mb"] = peak_rss_mb()
     out["snapshot_mb"] = size / 1e6
     out["allowed"] = None

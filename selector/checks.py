@@ -341,7 +341,8 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
 def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """A capability flag (fine-tuning) holds for the offering, and at this target when it is limited to some.
 
-    A list of targets that leaves this one out means "not here", whatever the flag says.
+    A list of targets that leaves this one out means "not here", whatever a readable
+    flag says; a flag that cannot be read leaves ``fine_tuning: false`` unknown.
     """
     found = lookup(ctx, rule)
     facts = found.facts
@@ -360,6 +361,10 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
             fields["value"] = "false"
             return Outcome(Verdict.FAIL, fields, tuple(used))
     else:
+        if excluded_here and None in values:
+            # Not listed here, but a statement of the flag cannot be read: it may say more.
+            fields["value"] = "unknown"
+            return Outcome(Verdict.UNKNOWN, fields, tuple(used))
         if excluded_here:
             fields["value"] = "false"
             return Outcome(Verdict.PASS, fields, tuple(used))

@@ -3,7 +3,8 @@
 When a knowledge base is compiled, every rule gets a column: for each candidate, the
 number of its signature group (``selector.signatures``). Under a policy, a rule's
 verdict is decided once per group, by running the rule's own check on one candidate
-of the group, and the verdicts reach every candidate through the column. Trails
+of the group (or, for residency and price caps, from the group's signature), and the
+verdicts reach every candidate through the column. Trails
 (messages, evidence, obligations) are built only for the candidates someone looks
 at, by the same rule-by-rule evaluation as before; ``Selection.report`` builds them
 all and refuses to return a report whose outcomes differ from the columns'.
@@ -21,7 +22,7 @@ from selector.policy import Policy
 from selector.rank import Keyed, rank_key, with_rank
 from selector.results import Decision, KnowledgeBaseRef, PolicyRef, Report, Summary, Verdict
 from selector.rules import Rule
-from selector.signatures import SIGNATURES, depends_on
+from selector.signatures import FROM_SIGNATURE, SIGNATURES, depends_on
 
 if TYPE_CHECKING:
     from selector.evaluate import Engine
@@ -60,6 +61,7 @@ class RuleColumn:
     rule: Rule
     groups: array
     representatives: tuple[int, ...]
+    signatures: tuple[Any, ...]
 
 
 def build_column(engine: "Engine", rule: Rule) -> RuleColumn:
@@ -70,6 +72,7 @@ def build_column(engine: "Engine", rule: Rule) -> RuleColumn:
     numbering: dict[Any, int] = {}
     groups = array("I")
     representatives: list[int] = []
+    signatures: list[Any] = []
     facts, places, regions = engine.facts, engine.places, engine.regions
     for i, candidate in enumerate(engine.candidates):
         nodes = tuple(getattr(candidate, part) for part in parts)
@@ -80,9 +83,10 @@ def build_column(engine: "Engine", rule: Rule) -> RuleColumn:
             if group is None:
                 group = numbering[signature] = len(representatives)
                 representatives.append(i)
+                signatures.append(signature)
             by_nodes[nodes] = group
         groups.append(group)
-    return RuleColumn(rule, groups, tuple(representatives))
+    return RuleColumn(rule, groups, tuple(representatives), tuple(signatures))
 
 
 @dataclass
@@ -160,7 +164,12 @@ def decide_group(engine: "Engine", state: _PolicyState, position: int, group: in
     rule = column.rule
     candidate = engine.candidates[column.representatives[group]]
     ctx = CheckContext(engine.facts, engine.places, state.policy, candidate, engine.regions)
-    code = CODES[CHECKS[rule.kind](ctx, rule, state.required[position]).verdict]
+    required = state.required[position]
+    reader = FROM_SIGNATURE.get(rule.kind)
+    verdict = reader(ctx, column.signatures[group], required) if reader is not None else None
+    if verdict is None:
+        verdict = CHECKS[rule.kind](ctx, rule, required).verdict
+    code = CODES[verdict]
     state.tables[position][group] = code
     return code
 

@@ -7,7 +7,10 @@ candidate's own identity taken out, so the evaluator can decide a rule once per
 distinct signature and apply that verdict to every candidate sharing it.
 
 Each signature is built from the same lookups the check itself makes (``lookup``,
-``data_path``), never from a second reading of the knowledge base. The test in
+``data_path``), never from a second reading of the knowledge base. For two kinds
+whose groups are many (residency over aggregator paths, price caps) the verdict is
+read from the signature itself (``FROM_SIGNATURE``); every other group is decided by
+running the rule's own check on one of its members. The test in
 ``tests/fastpath`` compares decisions made this way with rule-by-rule evaluation on
 random knowledge bases, and ``Selection.report`` checks every verdict it reuses
 against the full evaluation it builds the report from.
@@ -15,11 +18,16 @@ against the full evaluation it builds the report from.
 
 from __future__ import annotations
 
-from typing import Callable, Hashable, Mapping
+from decimal import Decimal
+from typing import Any, Callable, Hashable, Mapping
+
+from rdflib import URIRef
 
 from selector.checks import CheckContext, Found, lookup
 from selector.datapath import data_path
+from selector.facts import number
 from selector.namespaces import SEL
+from selector.results import Verdict, worse
 from selector.rules import Rule, expand
 
 Signature = Callable[[CheckContext, Rule], Hashable]
@@ -85,13 +93,31 @@ def sign_headquarters(ctx: CheckContext, rule: Rule) -> Hashable:
     return ("operated", ctx.facts.objects(ctx.candidate.provider, SEL.operator))
 
 
-def place_key(ctx: CheckContext, place) -> Hashable:
-    """What a place's judgement against any jurisdiction reads: a region by its countries, else the place itself."""
+def place_key(ctx: CheckContext, place, depth: int = 0) -> Hashable:
+    """What judging a place against any jurisdiction reads (``Jurisdictions.place_within``), place by place.
+
+    A country or bloc is itself; a region is its countries; a zone or global endpoint
+    is the places it spans and whether their list is closed; nesting as deep as the
+    judgement's own limit is its own key.
+    """
+    facts = ctx.facts
     if place == SEL.AnyLocation or place in ctx.places.countries or place in ctx.places.blocs:
         return place
-    if ctx.facts.has_type(place, SEL.Region):
-        return "region", ctx.facts.objects(place, SEL.country)
-    return place
+    if facts.has_type(place, SEL.Region):
+        return "region", tuple(
+            place_key(ctx, c, depth + 1) if isinstance(c, URIRef) else ("not a place", c)
+            for c in facts.objects(place, SEL.country)
+        )
+    if depth >= 4:
+        return ("too deep",)
+    members = list(facts.objects(place, SEL.memberRegion))
+    complete = facts.one(place, SEL.memberRegionsComplete)
+    closed = bool(members) and complete is not None and complete.object.toPython() is True
+    if not members and facts.has_type(place, SEL.GlobalEndpoint):
+        owner = facts.one(place, SEL.provider)
+        if owner is not None:
+            members = [r for r in facts.subjects(SEL.provider, owner.object) if facts.has_type(r, SEL.Region)]
+    return "spans", tuple(place_key(ctx, m, depth + 1) for m in members), closed
 
 
 def sign_data_location(ctx: CheckContext, rule: Rule) -> Hashable:
@@ -108,7 +134,8 @@ def sign_data_location(ctx: CheckContext, rule: Rule) -> Hashable:
             stated = _first_stated(ctx, hop, predicate)
             if not stated:
                 unrecorded = True
-            places.update(place_key(ctx, f.object) for f in stated)
+            places.update(place_key(ctx, f.object) if isinstance(f.object, URIRef) else ("not a place", f.object)
+                          for f in stated)
     return "hosted", frozenset(places), unrecorded
 
 
@@ -137,6 +164,67 @@ SIGNATURES: Mapping[str, Signature] = {
 }
 
 
+def _judge_place(places, key: Hashable, allowed: tuple) -> Verdict:
+    """A place's verdict from its key, as ``Jurisdictions.place_within`` would give it for the place itself."""
+    if not isinstance(key, tuple):  # anywhere, a country or a bloc
+        return places.place_within(key, allowed).verdict
+    kind = key[0]
+    if kind == "region":
+        if not key[1]:
+            return Verdict.UNKNOWN
+        verdict = Verdict.PASS
+        for country in key[1]:
+            verdict = worse(verdict, _judge_place(places, country, allowed))
+        return verdict
+    if kind == "spans":
+        verdict = Verdict.PASS
+        for member in key[1]:
+            inner = _judge_place(places, member, allowed)
+            if inner is Verdict.FAIL:
+                return Verdict.FAIL
+            verdict = worse(verdict, inner)
+        return verdict if key[2] and verdict is Verdict.PASS else Verdict.UNKNOWN
+    return Verdict.UNKNOWN  # too deep, or not a place
+
+
+def verdict_data_location(ctx: CheckContext, signature: Hashable, required) -> Verdict | None:
+    """Residency from the places on the path; None for a self-hosted deployment (its check decides)."""
+    if signature[0] != "hosted":
+        return None
+    allowed = tuple(p for p in (ctx.places.resolve(code) for code in required) if p is not None)
+    verdict = Verdict.UNKNOWN if signature[2] else Verdict.PASS
+    for key in signature[1]:
+        verdict = worse(verdict, _judge_place(ctx.places, key, allowed))
+        if verdict is Verdict.FAIL:
+            break
+    return verdict
+
+
+def verdict_price_cap(ctx: CheckContext, signature: Hashable, required) -> Verdict:
+    """Price caps from the multipliers and the input and output prices."""
+    multipliers, prices = signature
+    factors = [number(m) for m in multipliers]
+    verdict = Verdict.UNKNOWN if any(f is None for f in factors) else Verdict.PASS
+    factor = max((f for f in factors if f is not None), default=Decimal(1))
+    for side, objects in zip(("input", "output"), prices):
+        cap = getattr(required, side)
+        if cap is None:
+            continue
+        known = [n for n in (number(o) for o in objects) if n is not None]
+        if not known or len(known) < len(objects):
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        if known and max(known) * factor > Decimal(str(cap)):
+            verdict = Verdict.FAIL
+    return verdict
+
+
+#: Kinds whose verdict can be read from the signature alone (None: run the check on a member).
+FROM_SIGNATURE: Mapping[str, Callable[[CheckContext, Hashable, Any], Verdict | None]] = {
+    "data_location": verdict_data_location,
+    "price_cap": verdict_price_cap,
+}
+
+
 def depends_on(rule: Rule) -> tuple[str, ...]:
     """The parts of a candidate its signature for this rule can depend on (candidates equal on them share it).
 
@@ -152,4 +240,4 @@ def depends_on(rule: Rule) -> tuple[str, ...]:
     return ("offering",)
 
 
-__all__ = ["SIGNATURES", "depends_on"]
+__all__ = ["FROM_SIGNATURE", "SIGNATURES", "depends_on"]
