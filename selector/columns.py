@@ -107,7 +107,7 @@ class Columns:
     columns: dict[str, RuleColumn]
     _by_content: "OrderedDict[str, dict[str, bytearray]]" = field(default_factory=OrderedDict)
     _by_identity: "OrderedDict[int, _PolicyState]" = field(default_factory=OrderedDict)
-    _ordering: dict[str, dict[int, Keyed]] = field(default_factory=dict)
+    _ordering: dict[tuple[str, ...], dict[int, tuple[tuple, list[Keyed]]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, engine: "Engine") -> "Columns":
@@ -147,15 +147,12 @@ class Columns:
         return state
 
     def ordering(self, engine: "Engine", index: int, prefer: Sequence[str]) -> tuple[tuple, list[Keyed]]:
-        """A candidate's rank key under the preferences (cached per candidate and preference)."""
-        values = []
-        for name in prefer:
-            cached = self._ordering.setdefault(name, {})
-            value = cached.get(index)
-            if value is None:
-                value = cached[index] = rank_key(engine, engine.candidates[index], (name,))[1][0]
-            values.append(value)
-        return tuple(v[0] for v in values) + (engine.candidates[index].id,), values
+        """A candidate's rank key under the preferences and the values shown (cached per preference list)."""
+        cached = self._ordering.setdefault(tuple(prefer), {})
+        found = cached.get(index)
+        if found is None:
+            found = cached[index] = rank_key(engine, engine.candidates[index], prefer)
+        return found
 
 
 def decide_group(engine: "Engine", state: _PolicyState, position: int, group: int) -> int:

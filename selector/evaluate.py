@@ -135,9 +135,14 @@ class Engine:
         """Every candidate's decision: allowed first in the policy's preferred order, then denied by id."""
         return self.selection(policy).report()
 
+    def find(self, name: str) -> Candidate:
+        """The candidate a user named (MODEL@PROVIDER/DEPLOYMENT, or MODEL@PROVIDER naming one); UsageError if none."""
+        candidate = self.candidate_by_id.get(name)
+        return candidate if candidate is not None else find_candidate(self.candidates, name)
+
     def check(self, name: str, policy: Policy) -> Decision:
         """The decision for one named candidate (MODEL@PROVIDER/DEPLOYMENT), with its whole trail."""
-        return self.decide(find_candidate(self.candidates, name), policy)
+        return self.decide(self.find(name), policy)
 
     def allows(self, name: str, policy: Policy) -> "QuickDecision":
         """Whether the named candidate is allowed, without building its trail (``.trail()`` builds it)."""
@@ -145,7 +150,7 @@ class Engine:
 
         index = self.candidate_index.get(name)
         if index is None:
-            index = self.candidate_index[find_candidate(self.candidates, name).id]
+            index = self.candidate_index[self.find(name).id]
         return quick_decision(self, index, policy)
 
     @property

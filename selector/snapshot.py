@@ -155,4 +155,6 @@ def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
     engine = Engine(load_knowledge_base(tuple(overlays)), rules)
     if key is not None:
         write(folder, key, engine)
+    # As for a snapshot: the engine lives as long as the process.
+    gc.freeze()
     return engine
