@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from selector.checks import CHECKS, CheckContext
 from selector.policy import Policy
-from selector.rank import Keyed, rank_key, with_rank
+from selector.rank import ORDERINGS, rank_key, with_rank
 from selector.results import Decision, KnowledgeBaseRef, PolicyRef, Report, Summary, Verdict
 from selector.rules import Rule
 from selector.signatures import FROM_SIGNATURE, SIGNATURES, depends_on
@@ -105,21 +105,24 @@ class Columns:
     """Every rule's column for one compiled knowledge base, and the verdict tables of recent policies."""
 
     columns: dict[str, RuleColumn]
+    orderings: dict[str, tuple[Any, ...]]
     _by_content: "OrderedDict[str, dict[str, bytearray]]" = field(default_factory=OrderedDict)
     _by_identity: "OrderedDict[int, _PolicyState]" = field(default_factory=OrderedDict)
-    _ordering: dict[tuple[str, ...], dict[int, tuple[tuple, list[Keyed]]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, engine: "Engine") -> "Columns":
-        """Compute every rule's column (done once per knowledge base and rule set)."""
-        return cls({rule.id: build_column(engine, rule) for rule in engine.rules})
+        """Compute every rule's column and every ordering's sort key (once per knowledge base and rule set)."""
+        return cls(
+            {rule.id: build_column(engine, rule) for rule in engine.rules},
+            {name: tuple(key(engine, c)[0] for c in engine.candidates) for name, key in ORDERINGS.items()},
+        )
 
     def __getstate__(self) -> dict:
         # Verdict tables depend on policies, not on the knowledge base: never cached on disk.
-        return {"columns": self.columns}
+        return {"columns": self.columns, "orderings": self.orderings}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["columns"])
+        self.__init__(state["columns"], state["orderings"])
 
     def state(self, engine: "Engine", policy: Policy) -> _PolicyState:
         """The policy's verdict tables: found by the policy object, then by its content, else started empty."""
@@ -145,14 +148,6 @@ class Columns:
             while len(cache) > _KEEP_POLICIES:
                 cache.popitem(last=False)
         return state
-
-    def ordering(self, engine: "Engine", index: int, prefer: Sequence[str]) -> tuple[tuple, list[Keyed]]:
-        """A candidate's rank key under the preferences and the values shown (cached per preference list)."""
-        cached = self._ordering.setdefault(tuple(prefer), {})
-        found = cached.get(index)
-        if found is None:
-            found = cached[index] = rank_key(engine, engine.candidates[index], prefer)
-        return found
 
 
 def decide_group(engine: "Engine", state: _PolicyState, position: int, group: int) -> int:
@@ -212,7 +207,6 @@ class Selection:
     allowed: tuple[int, ...]
     denied: tuple[int, ...]
     summary: Summary
-    ranked_by: dict[int, list[Keyed]]
     denied_on_unknown: frozenset[int]
 
     @classmethod
@@ -230,15 +224,10 @@ class Selection:
             allowed = passing
             denied = sorted(unsure + _indices(worst, FAIL))
             on_unknown = unsure
-        ranked_by: dict[int, list[Keyed]] = {}
         if policy.prefer:
-            keyed = []
-            for index in allowed:
-                key, values = engine.columns.ordering(engine, index, policy.prefer)
-                keyed.append((key, index))
-                ranked_by[index] = values
-            keyed.sort()
-            allowed = [index for _, index in keyed]
+            # Candidates are numbered in id order, so the number breaks ties as the id would.
+            columns = [engine.columns.orderings[name] for name in policy.prefer]
+            allowed.sort(key=lambda index: tuple(column[index] for column in columns) + (index,))
         summary = Summary(
             candidates=len(engine.candidates),
             allowed=len(allowed),
@@ -246,7 +235,7 @@ class Selection:
             denied_on_unknown=len(on_unknown),
             allowed_with_warnings=len(unsure) if policy.unknown == "warn" else 0,
         )
-        return cls(engine, policy, state, tuple(allowed), tuple(denied), summary, ranked_by, frozenset(on_unknown))
+        return cls(engine, policy, state, tuple(allowed), tuple(denied), summary, frozenset(on_unknown))
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -265,7 +254,8 @@ class Selection:
         if decision.allowed != (rank is not None):
             raise InconsistentDecision(f"internal error: the outcome of {decision.candidate.id} differs from the columns'")
         if rank is not None:
-            return with_rank(decision, rank, self.policy.prefer, self.ranked_by.get(index, []))
+            values = rank_key(engine, engine.candidates[index], self.policy.prefer)[1]
+            return with_rank(decision, rank, self.policy.prefer, values)
         return decision
 
     def decisions(self) -> tuple[Decision, ...]:
