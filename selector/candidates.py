@@ -40,14 +40,8 @@ class Candidate:
         the model, say) name every value the knowledge base states, resources or not,
         so a check can refuse a value that is not a resource.
         """
-        direct = {
-            "target": self.target,
-            "offering": self.offering,
-            "model": self.model,
-            "provider": self.provider,
-        }
-        if name in direct:
-            return (direct[name],)
+        if name in _DIRECT:
+            return (getattr(self, name),)
         via = {
             "operator": (self.provider, SEL.operator),
             "maker": (self.model, SEL.maker),
@@ -57,6 +51,9 @@ class Candidate:
             raise KeyError(name)
         subject, predicate = via[name]
         return facts.objects(subject, predicate)
+
+
+_DIRECT = frozenset({"target", "offering", "model", "provider"})
 
 
 def enumerate_candidates(facts: FactIndex) -> tuple[Candidate, ...]:

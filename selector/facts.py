@@ -133,6 +133,14 @@ class FactIndex:
                         reverse[(predicate, fact.object)].add(subject)
         index._reverse = {k: tuple(sorted(v)) for k, v in reverse.items()}
         index._conflicts = index._collect_conflicts()
+        # A conflict note explains the applied claim; it does not apply once a later
+        # layer (an organisation's overlay) has replaced that claim.
+        for key, (applied, note) in index._conflicts.items():
+            facts = index._facts.get(key, ())
+            if facts and any(f.source and f.source.iri == applied for f in facts):
+                index._facts[key] = tuple(
+                    Fact(f.subject, f.predicate, f.object, f.source, f.layer, f.overrides, note) for f in facts
+                )
         return index
 
     def __getstate__(self) -> dict:
@@ -143,16 +151,7 @@ class FactIndex:
         """The effective facts for a subject and property (empty when unknown)."""
         if not isinstance(subject, (URIRef, BNode)):
             return ()
-        facts = self._facts.get((subject, predicate), ())
-        conflict = self._conflicts.get((subject, predicate))
-        # A conflict note explains the applied claim; it does not apply once a later
-        # layer (an organisation's overlay) has replaced that claim.
-        note = conflict[1] if conflict and any(f.source and f.source.iri == conflict[0] for f in facts) else None
-        if note and facts:
-            return tuple(
-                Fact(f.subject, f.predicate, f.object, f.source, f.layer, f.overrides, note) for f in facts
-            )
-        return facts
+        return self._facts.get((subject, predicate), ())
 
     def one(self, subject: Node | None, predicate: URIRef) -> Fact | None:
         """The single effective fact for a subject and property, or None (first in a stable order)."""
