@@ -75,15 +75,20 @@ def _upstreams(facts: FactIndex, hop: Hop, gaps: list[str]) -> list[tuple[URIRef
     pinned = [r for r in facts.subjects(SEL.routeFrom, hop.offering) if hop.target in facts.objects(r, SEL.routeAt)]
     if pinned:
         for route in pinned:
-            upstream = facts.one(route, SEL.routeTo)
-            if upstream is None or not isinstance(upstream.object, URIRef):
+            upstreams = facts.values(route, SEL.routeTo)
+            if not upstreams:
                 gaps.append(f"pinned route {facts.label(route)} names no upstream offering")
-                continue
             chosen = [t.object for t in facts.values(route, SEL.routeToTarget) if isinstance(t.object, URIRef)]
-            targets = chosen or _targets(facts, upstream.object)
-            if not targets:
-                gaps.append(f"no deployment targets are recorded for upstream {facts.label(upstream.object)}")
-            out.append((upstream.object, sorted(targets), upstream))
+            # A route naming several upstreams may use any of them: each is on the path.
+            for upstream in upstreams:
+                if not isinstance(upstream.object, URIRef):
+                    gaps.append(f"pinned route {facts.label(route)} names an upstream that is not an offering "
+                                f"('{upstream.object}')")
+                    continue
+                targets = chosen or _targets(facts, upstream.object)
+                if not targets:
+                    gaps.append(f"no deployment targets are recorded for upstream {facts.label(upstream.object)}")
+                out.append((upstream.object, sorted(targets), upstream))
         return out
     routes = facts.values(hop.offering, SEL.routesTo)
     if not routes:

@@ -32,6 +32,7 @@ from .worlds import (
     OFFERING,
     ORG,
     PROVIDER,
+    ROUTE,
     SEL,
     SKOS,
     TARGET,
@@ -177,6 +178,27 @@ def test_chained_aggregators_follow_every_hop() -> None:
         kinds=kinds,
     )
     _agrees(world, {"residency": "EU"})
+
+
+def test_a_pinned_route_to_two_upstreams_puts_both_on_the_path() -> None:
+    """A pinned route naming two upstream offerings may use either: the second one is not ignored.
+
+    Found by the long odd-facts run: the engine read only the first upstream, so an
+    upstream that trains on inputs could have been missed and the candidate allowed.
+    """
+    kinds = {"agg": SEL.Aggregator, "p0": SEL.CloudPlatform, "p1": SEL.CloudPlatform}
+    pin = ROUTE["m0--agg-pin"]
+    world = hand_world(
+        (pin, RDF.type, SEL.Route), (pin, SEL.routeFrom, OFFERING["m0--agg"]), (pin, SEL.routeAt, TARGET["agg--t0"]),
+        (pin, SEL.routeTo, OFFERING["m0--p0"]), (pin, SEL.routeTo, OFFERING["m0--p1"]),
+        (PROVIDER.agg, SEL.trainsOnInputs, Literal(False)), (PROVIDER.p0, SEL.trainsOnInputs, Literal(False)),
+        (PROVIDER.p1, SEL.trainsOnInputs, Literal(True)),
+        kinds=kinds,
+    )
+    report, _, problems = _decide(world, {"training_on_inputs": False})
+    assert not problems, "\n".join(problems)
+    decision = next(d for d in report.decisions if d.candidate.id == "m0@agg/t0")
+    assert decision.outcome == "denied" and decision.results[0].verdict.value == "fail"
 
 
 def _orgs(*extra):
