@@ -191,10 +191,11 @@ def worst_codes(engine: "Engine", state: _PolicyState) -> Sequence[int]:
     return worst_list
 
 
-def _indices(worst: Sequence[int], wanted: int) -> list[int]:
+def _indices(worst: Sequence[int], lowest: int, highest: int) -> list[int]:
+    """The candidates whose worst verdict lies between two codes, in id order."""
     if hasattr(worst, "nonzero"):
-        return (worst == wanted).nonzero()[0].tolist()
-    return [i for i, code in enumerate(worst) if code == wanted]
+        return ((worst >= lowest) & (worst <= highest)).nonzero()[0].tolist()
+    return [i for i, code in enumerate(worst) if lowest <= code <= highest]
 
 
 @dataclass(frozen=True)
@@ -214,15 +215,14 @@ class Selection:
         """Decide every candidate under the policy, column by column."""
         state = engine.columns.state(engine, policy)
         worst = worst_codes(engine, state)
-        passing = _indices(worst, PASS)
-        unsure = _indices(worst, UNKNOWN)
+        unsure = _indices(worst, UNKNOWN, UNKNOWN)
         if policy.unknown == "warn":
-            allowed = sorted(passing + unsure)
-            denied = _indices(worst, FAIL)
+            allowed = _indices(worst, PASS, UNKNOWN)
+            denied = _indices(worst, FAIL, FAIL)
             on_unknown: list[int] = []
         else:
-            allowed = passing
-            denied = sorted(unsure + _indices(worst, FAIL))
+            allowed = _indices(worst, PASS, PASS)
+            denied = _indices(worst, UNKNOWN, FAIL)
             on_unknown = unsure
         if policy.prefer:
             # Candidates are numbered in id order, so the number breaks ties as the id would.
