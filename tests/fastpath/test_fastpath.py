@@ -139,6 +139,20 @@ def test_shipped_knowledge_base_examples(shipped, path: Path) -> None:
     assert_same(shipped.engine, shipped.load_policy(path))
 
 
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_vectorised_columns_decide_the_same(shipped, path: Path, monkeypatch) -> None:
+    """Large knowledge bases combine the columns with numpy: the same answers as the plain lists give."""
+    import selector.columns as columns
+
+    policy = shipped.load_policy(path)
+    plain = [(d.candidate.id, d.outcome) for d in shipped.engine.select(policy).decisions]
+    monkeypatch.setattr(columns, "_VECTOR_FROM", 0)
+    shipped.engine.columns._by_identity.clear()
+    shipped.engine.columns._by_content.clear()
+    assert_same(shipped.engine, policy)
+    assert [(d.candidate.id, d.outcome) for d in shipped.engine.select(policy).decisions] == plain
+
+
 #: Values for every require key over the shipped knowledge base's names, loosest to tightest where ordered.
 SHIPPED_VALUES = {
     "residency": ["EU", "US", ["EU", "CH"], "DE"],
