@@ -18,7 +18,6 @@ ontology and shapes) rather than the shipped one, which takes a second to load.
 from __future__ import annotations
 
 import logging
-import shutil
 import signal
 from pathlib import Path
 
@@ -28,23 +27,10 @@ from click.testing import CliRunner
 
 import selector.paths
 from selector.cli import cli
-from selector.paths import ontology_dir
 
 HERE = Path(__file__).resolve().parent
-TESTS = HERE.parents[1]
 CASES = sorted(HERE.glob("*.args"))
 LONG = "m" * 20_000
-
-
-@pytest.fixture(scope="module")
-def small_base(tmp_path_factory) -> Path:
-    """The rule-case world as a knowledge base folder, with the shipped ontology and shapes."""
-    base = tmp_path_factory.mktemp("cli-base") / "ontology"
-    (base / "kb").mkdir(parents=True)
-    for name in ("selector.ttl", "shapes.ttl"):
-        shutil.copy(ontology_dir() / name, base / name)
-    shutil.copy(TESTS / "rules" / "world.trig", base / "kb" / "world.trig")
-    return base
 
 
 def _fill(text: str, values: dict[str, str]) -> str:

@@ -13,29 +13,15 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from selector.cli import cli
-from selector.paths import ontology_dir
 
 HERE = Path(__file__).resolve().parent
-TESTS = HERE.parents[1]
 CASES = sorted(p for p in HERE.iterdir() if p.with_name(p.name + ".expected").exists())
-
-
-@pytest.fixture(scope="module")
-def small_base(tmp_path_factory) -> Path:
-    """The rule-case world as a knowledge base folder, with the shipped ontology and shapes."""
-    base = tmp_path_factory.mktemp("kb-base") / "ontology"
-    (base / "kb").mkdir(parents=True)
-    for name in ("selector.ttl", "shapes.ttl"):
-        shutil.copy(ontology_dir() / name, base / name)
-    shutil.copy(TESTS / "rules" / "world.trig", base / "kb" / "world.trig")
-    return base
 
 
 def _params():
