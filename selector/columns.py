@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 from selector.checks import CHECKS, CheckContext
-from selector.policy import Policy
+from selector.policy import Policy, policy_value
 from selector.rank import ORDERINGS, rank_key, with_rank
 from selector.results import Decision, KnowledgeBaseRef, PolicyRef, Report, Summary, Verdict
 from selector.rules import Rule
@@ -56,7 +56,8 @@ def verify(decision: Decision, verdicts: Sequence[tuple[str, Verdict]]) -> Decis
 
 @dataclass(frozen=True)
 class RuleColumn:
-    """One rule's signature groups: each candidate's group, and the candidate that stands for each group."""
+    """One rule's signature groups: each candidate's group, the candidate that stands for each group, and,
+    for kinds whose verdict is read from it, each group's signature."""
 
     rule: Rule
     groups: array
@@ -73,6 +74,7 @@ def build_column(engine: "Engine", rule: Rule) -> RuleColumn:
     groups = array("I")
     representatives: list[int] = []
     signatures: list[Any] = []
+    keep = rule.kind in FROM_SIGNATURE
     facts, places, regions = engine.facts, engine.places, engine.regions
     for i, candidate in enumerate(engine.candidates):
         nodes = tuple(getattr(candidate, part) for part in parts)
@@ -83,7 +85,8 @@ def build_column(engine: "Engine", rule: Rule) -> RuleColumn:
             if group is None:
                 group = numbering[signature] = len(representatives)
                 representatives.append(i)
-                signatures.append(signature)
+                if keep:
+                    signatures.append(signature)
             by_nodes[nodes] = group
         groups.append(group)
     return RuleColumn(rule, groups, tuple(representatives), tuple(signatures))
@@ -134,8 +137,6 @@ class Columns:
         for rule in rules:
             tables.setdefault(rule.id, bytearray([_UNDECIDED]) * len(self.columns[rule.id].representatives))
         self._by_content[policy.fingerprint] = tables
-        from selector.evaluate import policy_value
-
         state = _PolicyState(
             policy,
             rules,

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
 
 from rdflib import URIRef
 
 from selector.candidates import Candidate, enumerate_candidates, find_candidate
 from selector.checks import CHECKS, CheckContext
+from selector.columns import Columns, QuickDecision, Selection, quick_decision
 from selector.facts import FactIndex
 from selector.gcpause import collector_paused
 from selector.kb.load import KnowledgeBase
 from selector.locations import Jurisdictions
 from selector.namespaces import SEL
-from selector.policy import Policy, PolicyVocabulary
+from selector.policy import Policy, PolicyVocabulary, policy_value
 from selector.results import Decision, Report, RuleResult, Verdict
 from selector.rules import Rule
-
-if TYPE_CHECKING:
-    from selector.columns import QuickDecision, Selection
-
-
-def policy_value(policy: Policy, key: str) -> Any:
-    """The value a policy gives a dotted key (``require.residency``), or None when it is not set."""
-    section, _, name = key.partition(".")
-    if not name:
-        value = getattr(policy, section, None)
-        return value if value not in ((), None) else None
-    container = getattr(policy, section, None)
-    if container is None:
-        return None
-    value = getattr(container, name, None)
-    if value is None and section == "require":
-        value = dict(policy.require_extra).get(name)
-    return value if value not in ((), None) else None
 
 
 class Engine:
@@ -50,12 +33,14 @@ class Engine:
         self.facts = FactIndex.build(kb)
         self.places = Jurisdictions(self.facts)
         self.candidates: tuple[Candidate, ...] = enumerate_candidates(self.facts)
-        self.candidate_by_id = {c.id: c for c in self.candidates}
         self.candidate_index = {c.id: i for i, c in enumerate(self.candidates)}
         self.regions = self._region_codes()
-        from selector.columns import Columns
-
         self.columns = Columns.build(self)
+
+    @cached_property
+    def candidate_by_id(self) -> dict[str, Candidate]:
+        """Every candidate by its id."""
+        return {c.id: c for c in self.candidates}
 
     def _region_codes(self) -> dict[str, URIRef]:
         regions: dict[str, URIRef] = {}
@@ -125,10 +110,8 @@ class Engine:
             results=tuple(results),
         )
 
-    def selection(self, policy: Policy) -> "Selection":
+    def selection(self, policy: Policy) -> Selection:
         """Every candidate's outcome under the policy, ranked, with each trail built only when asked for."""
-        from selector.columns import Selection
-
         return Selection.make(self, policy)
 
     def select(self, policy: Policy) -> Report:
@@ -137,17 +120,15 @@ class Engine:
 
     def find(self, name: str) -> Candidate:
         """The candidate a user named (MODEL@PROVIDER/DEPLOYMENT, or MODEL@PROVIDER naming one); UsageError if none."""
-        candidate = self.candidate_by_id.get(name)
-        return candidate if candidate is not None else find_candidate(self.candidates, name)
+        index = self.candidate_index.get(name)
+        return self.candidates[index] if index is not None else find_candidate(self.candidates, name)
 
     def check(self, name: str, policy: Policy) -> Decision:
         """The decision for one named candidate (MODEL@PROVIDER/DEPLOYMENT), with its whole trail."""
         return self.decide(self.find(name), policy)
 
-    def allows(self, name: str, policy: Policy) -> "QuickDecision":
+    def allows(self, name: str, policy: Policy) -> QuickDecision:
         """Whether the named candidate is allowed, without building its trail (``.trail()`` builds it)."""
-        from selector.columns import quick_decision
-
         index = self.candidate_index.get(name)
         if index is None:
             index = self.candidate_index[self.find(name).id]

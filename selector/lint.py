@@ -327,7 +327,7 @@ def lint(policy: "Policy", engine: "Engine", *, document: YamlDocument | None = 
     exactly when ``select`` would allow nothing. ``document`` is the policy file as
     read by :func:`selector.yamlfile.read_yaml`, for each finding's line.
     """
-    from selector.evaluate import policy_value
+    from selector.policy import policy_value
 
     rules = engine.active_rules(policy)
     table = _table(engine, policy, rules)

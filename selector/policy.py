@@ -452,6 +452,21 @@ class Policy(BaseModel):
         return "sha256:" + hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
 
+def policy_value(policy: Policy, key: str) -> Any:
+    """The value a policy gives a dotted key (``require.residency``), or None when it is not set."""
+    section, _, name = key.partition(".")
+    if not name:
+        value = getattr(policy, section, None)
+        return value if value not in ((), None) else None
+    container = getattr(policy, section, None)
+    if container is None:
+        return None
+    value = getattr(container, name, None)
+    if value is None and section == "require":
+        value = dict(policy.require_extra).get(name)
+    return value if value not in ((), None) else None
+
+
 _ORDERED_LISTS = frozenset({("prefer",)})
 _INTERNAL_FIELDS = frozenset({"require_extra"})
 

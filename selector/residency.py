@@ -16,7 +16,8 @@ from selector.rules import Rule
 _SCOPES = ("target", "offering", "provider")
 
 
-def _first_stated(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[Fact, ...]:
+def first_stated(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[Fact, ...]:
+    """A data term's facts on one hop, from the narrowest scope (target, offering, provider) stating it."""
     for name in _SCOPES:
         facts = ctx.facts.values(hop.scope(name), predicate)
         if facts:
@@ -40,8 +41,8 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     for hop in hops:
         if hop.route is not None:
             used.append(hop.route)
-        processing = _first_stated(ctx, hop, SEL.processingIn)
-        storage = _first_stated(ctx, hop, SEL.storageIn)
+        processing = first_stated(ctx, hop, SEL.processingIn)
+        storage = first_stated(ctx, hop, SEL.storageIn)
         for kind, places in (("processing", processing), ("storage", storage)):
             if not places:
                 problems.append(f"{hop.label}: {kind} location not recorded")

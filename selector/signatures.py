@@ -27,6 +27,7 @@ from selector.checks import CheckContext, Found, lookup
 from selector.datapath import data_path
 from selector.facts import number
 from selector.namespaces import SEL
+from selector.residency import first_stated
 from selector.results import Verdict, worse
 from selector.rules import Rule, expand
 
@@ -122,8 +123,6 @@ def place_key(ctx: CheckContext, place, depth: int = 0) -> Hashable:
 
 def sign_data_location(ctx: CheckContext, rule: Rule) -> Hashable:
     """Whether self-hosted, else every place on the data path and whether any place or route is unrecorded."""
-    from selector.residency import _first_stated
-
     if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget):
         return ("self-hosted",)
     hops, gaps = data_path(ctx.facts, ctx.candidate)
@@ -131,7 +130,7 @@ def sign_data_location(ctx: CheckContext, rule: Rule) -> Hashable:
     unrecorded = bool(gaps)
     for hop in hops:
         for predicate in (SEL.processingIn, SEL.storageIn):
-            stated = _first_stated(ctx, hop, predicate)
+            stated = first_stated(ctx, hop, predicate)
             if not stated:
                 unrecorded = True
             places.update(place_key(ctx, f.object) if isinstance(f.object, URIRef) else ("not a place", f.object)

@@ -268,7 +268,9 @@ def _parse(item: _Input, data: bytes) -> list[Quad]:
     raw = _parse_fast(item, text, base)
     if raw is None:
         raw = _parse_rdflib(item, text, base)
-    for term in sorted({t for quad in raw for t in quad if isinstance(t, URIRef)}):
+    raw.sort(key=_quad_sort_key)
+    checked: set[URIRef] = set()
+    for term in (t for quad in raw for t in quad if isinstance(t, URIRef) and t not in checked):
         if not _is_valid_uri(term):
             at = text.find(str(term))
             line = text.count("\n", 0, at) + 1 if at >= 0 else None
@@ -278,7 +280,7 @@ def _parse(item: _Input, data: bytes) -> list[Quad]:
                 line=line,
                 hint="IRIs may not contain spaces, quotes, braces or angle brackets",
             )
-    raw.sort(key=_quad_sort_key)
+        checked.add(term)
     return [Quad(s, p, o, g, item.layer, item.shown) for s, p, o, g in raw]
 
 
