@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from selector.errors import SelectorError
+from selector.files import output_problem, write_atomically
 
 _EXISTING = click.Path(path_type=Path)
 
@@ -57,24 +56,24 @@ class _Main(_Group):
         return super().get_command(ctx, name)
 
 
+def _check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
+    """Refuse an --output that is a folder, a device, one of the inputs, or in no folder (before any work)."""
+    if output is None:
+        return
+    problem = output_problem(output, inputs)
+    if problem is not None:
+        raise SelectorError(problem[0], file=output, key="--output", hint=problem[1])
+
+
 def _write(text: str, output: Path | None) -> None:
     """Print, or write the whole file at once (a temporary file renamed into place)."""
     if output is None:
         click.echo(text, nl=False)
         return
-    if output.is_dir():
-        raise SelectorError("is a directory", file=output, key="--output", hint="give a file name")
-    folder = output.resolve().parent
-    if not folder.is_dir():
-        raise SelectorError("folder does not exist", file=output, key="--output")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".selector-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_atomically(output, text)
+    except OSError as error:
+        raise SelectorError(f"cannot write: {error.strerror or error}", file=output, key="--output") from None
 
 
 def _selector(kb: tuple[Path, ...], rules: tuple[Path, ...]):
@@ -124,6 +123,7 @@ def select(constraints: Path, fmt: str, show_denied: bool, output: Path | None, 
     """
     from selector.render import RENDERERS
 
+    _check_output(output, (constraints, *kb))
     selector = _selector(kb, rules)
     report = selector.select(selector.load_policy(constraints))
     _write(RENDERERS[fmt](report, show_denied), output)

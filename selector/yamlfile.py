@@ -12,7 +12,6 @@ tags, empty files and multi-document streams. No PyYAML exception,
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from selector.errors import SelectorError
+from selector.files import NotRegularFile, TooLarge, read_bounded
 
 KeyPath = tuple[str | int, ...]
 """A place in a YAML document: mapping keys and list indices from the root."""
@@ -204,27 +204,20 @@ def read_yaml(
 def _read_text(path: Path, max_bytes: int, refuse: Any) -> str:
     """Check the file is a readable regular file of sensible size, and decode it as UTF-8."""
     try:
-        info = path.stat()
+        raw = read_bounded(path, max_bytes)
     except FileNotFoundError:
         refuse("file not found")
-    except OSError as exc:
-        refuse(f"cannot read the file: {exc.strerror or exc.__class__.__name__}")
-    if stat.S_ISDIR(info.st_mode):
+    except IsADirectoryError:
         refuse("is a directory, not a file")
-    if not stat.S_ISREG(info.st_mode):
+    except NotRegularFile:
         refuse("not a regular file")
-    if info.st_size > max_bytes:
+    except TooLarge as exc:
         refuse(
-            f"file is too large ({info.st_size} bytes; the limit is {max_bytes})",
+            f"file is too large ({exc.size} bytes; the limit is {max_bytes})",
             hint="a policy or rule file is a few kilobytes",
         )
-    try:
-        with path.open("rb") as stream:
-            raw = stream.read(max_bytes + 1)
     except OSError as exc:
         refuse(f"cannot read the file: {exc.strerror or exc.__class__.__name__}")
-    if len(raw) > max_bytes:
-        refuse(f"file is too large (more than {max_bytes} bytes)")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         refuse("file is UTF-16 text", 1, "save it as UTF-8")
     nul = raw.find(b"\x00")

@@ -30,6 +30,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node, _is_valid_uri
 
 from selector.errors import KnowledgeBaseError
+from selector.files import NotRegularFile, TooLarge, read_bounded
 from selector.gcpause import collector_paused
 from selector.namespaces import SEL
 from selector.paths import ontology_dir
@@ -224,24 +225,22 @@ def _overlay_inputs(paths: list[Path]) -> list[_Input]:
 
 
 def _read(item: _Input) -> bytes:
-    path = item.path
     try:
-        if not path.exists():
-            raise KnowledgeBaseError("no such file", file=item.shown)
-        if path.is_dir():
-            raise KnowledgeBaseError("is a directory, not a .trig or .ttl file", file=item.shown)
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise KnowledgeBaseError(_too_large(size), file=item.shown)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        return read_bounded(item.path, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        raise KnowledgeBaseError("no such file", file=item.shown) from None
+    except IsADirectoryError:
+        raise KnowledgeBaseError("is a directory, not a .trig or .ttl file", file=item.shown) from None
+    except NotRegularFile:
+        raise KnowledgeBaseError(
+            "not a regular file (a pipe, device or socket)", file=item.shown, hint="give a .trig or .ttl file"
+        ) from None
+    except TooLarge as error:
+        raise KnowledgeBaseError(_too_large(error.size), file=item.shown) from None
     except OSError as error:
         raise KnowledgeBaseError(
             f"cannot read file: {error.strerror or error}", file=item.shown
         ) from None
-    if len(data) > MAX_FILE_BYTES:  # grew while being read
-        raise KnowledgeBaseError(_too_large(len(data)), file=item.shown)
-    return data
 
 
 def _too_large(size: int) -> str:
