@@ -2,10 +2,23 @@
 
 The key is a digest of the selector code, the ontology and knowledge-base files, the
 overlays and the rule files, byte for byte: any change gives a new key and a fresh
-compile. A cache file carries its key and a digest of its payload; one that does not
-match, cannot be read or does not unpickle is ignored and rebuilt, never trusted.
-Set ``SELECTOR_CACHE_DIR`` to choose the folder, or to ``off`` to disable the cache.
-The folder must be writable only by its user: its files are unpickled.
+compile. Set ``SELECTOR_CACHE_DIR`` to choose the folder, or to ``off`` to disable the cache.
+
+Cache files are pickles, and unpickling runs code, so an entry is loaded only when
+this user wrote it. Three checks, each enough on its own against another user:
+
+* the folder: this user's own, not a symlink, writable by no one else. When the
+  configured folder is shared (a CI cache, ``/tmp``), a private folder
+  ``selector-<uid>`` is made inside it (mode 0700) and checked the same way;
+* the file: a regular file (a FIFO or device is skipped unread: it is opened
+  non-blocking and checked again once open), owned by this user, writable by no one
+  else, opened without following a symlink;
+* the content: an HMAC-SHA256 of the key and the payload under a per-user secret
+  kept in the folder (mode 0600), so a file this user did not write, even a genuine
+  engine compiled from other inputs and renamed, fails the tag and is rebuilt.
+
+Whatever fails a check is ignored and rebuilt, never trusted, and pruning old entries
+removes only regular files this user owns.
 
 The engine lives as long as the process, so once it is read or compiled here every
 object then alive is moved out of the cyclic garbage collector's sight
@@ -16,8 +29,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -25,17 +40,24 @@ from typing import Sequence
 
 from rdflib import URIRef
 
+from selector.files import read_bounded
 from selector.gcpause import collector_paused
 from selector.namespaces import namespace_term
 from selector.paths import ontology_dir, rules_dir
 
-FORMAT = b"selector-engine-2"
+FORMAT = b"selector-engine-3"
 _KEEP = 8
 _PACKAGE = Path(__file__).resolve().parent
+_SECRET = ".secret"
+_TAG_BYTES = 32
+#: Largest input hashed for the key (the loaders refuse larger files anyway).
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+#: Largest cache file read back.
+MAX_ENGINE_BYTES = 2 * 1024 * 1024 * 1024
 
 
 def cache_dir() -> Path | None:
-    """Where compiled engines are kept, or None when caching is off."""
+    """The configured cache folder (before the safety checks), or None when caching is off."""
     chosen = os.environ.get("SELECTOR_CACHE_DIR")
     if chosen is not None:
         return None if chosen.strip().lower() in ("", "off", "0", "none") else Path(chosen)
@@ -48,8 +70,98 @@ def cache_dir() -> Path | None:
     return Path(base) / "selector"
 
 
+def _uid() -> int | None:
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid() if geteuid is not None else None
+
+
+def _private(info: os.stat_result, uid: int) -> bool:
+    """Owned by this user and writable by no one else."""
+    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _safe_folder(path: Path, uid: int) -> bool:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and _private(info, uid)
+
+
+def private_folder(base: Path) -> Path | None:
+    """The folder this user's engines live in: ``base`` when it is private to this user, else
+    ``base/selector-<uid>`` (made 0700); None when neither is safe or none can be made."""
+    uid = _uid()
+    if uid is None:
+        return None
+    try:
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    if _safe_folder(base, uid):
+        return base
+    own = base / f"selector-{uid}"
+    try:
+        own.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    return own if _safe_folder(own, uid) else None
+
+
+def _open_own(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file this user owns and no one else may write, else None (never blocks)."""
+    uid = _uid()
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or uid is None or not _private(info, uid) or info.st_size > limit:
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode) or not _private(opened, uid) or opened.st_size > limit:
+            return None
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 24)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _secret(folder: Path) -> bytes | None:
+    """This user's cache secret (made on first use), or None when it cannot be trusted."""
+    path = folder / _SECRET
+    found = _open_own(path, 64)
+    if found is not None:
+        return found if len(found) == 32 and not os.lstat(path).st_mode & 0o077 else None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        return None
+    try:
+        os.write(fd, os.urandom(32))
+    finally:
+        os.close(fd)
+    found = _open_own(path, 64)
+    return found if found is not None and len(found) == 32 else None
+
+
 def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path]) -> str | None:
-    """The digest of every input the engine is compiled from, or None if one cannot be read."""
+    """The digest of every input the engine is compiled from, or None if one cannot be read.
+
+    An input that is not a regular file, or is larger than the loaders accept, gives no
+    key (and is never read whole): the loaders then report it as bad input.
+    """
     digest = hashlib.sha256(FORMAT + sys.version.encode())
     groups = [
         ("code", sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "schemas").glob("*.json"))),
@@ -63,7 +175,7 @@ def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path]) -> str | Non
         for group, paths in groups:
             digest.update(group.encode())
             for path in paths:
-                data = Path(path).read_bytes()
+                data = read_bounded(Path(path), MAX_INPUT_BYTES)
                 name = str(path).encode()
                 digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
     except OSError:
@@ -71,18 +183,21 @@ def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path]) -> str | Non
     return digest.hexdigest()
 
 
+def _tag(secret: bytes, key: str, payload: bytes) -> bytes:
+    return hmac.new(secret, FORMAT + key.encode() + payload, hashlib.sha256).digest()
+
+
 def read(folder: Path, key: str):
-    """The engine cached under the key, or None when it is missing, corrupt or from other inputs."""
-    path = folder / f"{key}.engine"
-    try:
-        blob = path.read_bytes()
-    except OSError:
+    """The engine cached under the key, or None when it is missing, damaged, or not written by this user."""
+    secret = _secret(folder)
+    if secret is None:
         return None
+    blob = _open_own(folder / f"{key}.engine", MAX_ENGINE_BYTES)
     header = FORMAT + key.encode()
-    if not blob.startswith(header) or len(blob) < len(header) + 32:
+    if blob is None or not blob.startswith(header) or len(blob) < len(header) + _TAG_BYTES:
         return None
-    check, payload = blob[len(header): len(header) + 32], blob[len(header) + 32:]
-    if hashlib.sha256(payload).digest() != check:
+    tag, payload = blob[len(header): len(header) + _TAG_BYTES], blob[len(header) + _TAG_BYTES:]
+    if not hmac.compare_digest(_tag(secret, key, payload), tag):
         return None
     try:
         with collector_paused():
@@ -119,11 +234,13 @@ def _dumps(engine) -> bytes:
 
 
 def write(folder: Path, key: str, engine) -> None:
-    """Cache the engine under the key (atomically), keeping only the newest few; failures are ignored."""
+    """Cache the engine under the key (atomically), keeping only this user's newest few; failures are ignored."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        secret = _secret(folder)
+        if secret is None:
+            return
         payload = _dumps(engine)
-        blob = FORMAT + key.encode() + hashlib.sha256(payload).digest() + payload
+        blob = FORMAT + key.encode() + _tag(secret, key, payload) + payload
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".engine-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -131,11 +248,23 @@ def write(folder: Path, key: str, engine) -> None:
             os.replace(tmp, folder / f"{key}.engine")
         finally:
             Path(tmp).unlink(missing_ok=True)
-        cached = sorted(folder.glob("*.engine"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in cached[_KEEP:]:
-            old.unlink(missing_ok=True)
+        _prune(folder)
     except (OSError, pickle.PicklingError, RecursionError):
         return
+
+
+def _prune(folder: Path) -> None:
+    """Remove this user's oldest cached engines beyond the newest few; other files are never touched."""
+    uid = _uid()
+    own = []
+    for entry in os.scandir(folder):
+        if not entry.name.endswith(".engine"):
+            continue
+        info = entry.stat(follow_symlinks=False)
+        if stat.S_ISREG(info.st_mode) and uid is not None and info.st_uid == uid:
+            own.append((info.st_mtime, entry.name))
+    for _, name in sorted(own, reverse=True)[_KEEP:]:
+        (folder / name).unlink(missing_ok=True)
 
 
 def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
@@ -149,7 +278,8 @@ def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
     from selector.kb.load import load_knowledge_base
     from selector.rules import load_rules
 
-    folder = cache_dir()
+    configured = cache_dir()
+    folder = private_folder(configured) if configured is not None else None
     key = input_key(overlays, rules_dirs) if folder is not None else None
     if key is not None:
         engine = read(folder, key)
