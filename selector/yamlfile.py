@@ -12,6 +12,7 @@ tags, empty files and multi-document streams. No PyYAML exception,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,7 +291,7 @@ def _to_python(
         return items
     if node.style is None:
         plain[key_path] = node.value
-    return _scalar(loader, node)
+    return _scalar(loader, node, key_path)
 
 
 def _mapping_key(loader: _Loader, key_node: Node) -> str:
@@ -308,16 +309,50 @@ def _mapping_key(loader: _Loader, key_node: Node) -> str:
     raise _Refusal(key_node.start_mark, "keys must be strings, got a list or mapping")
 
 
-def _scalar(loader: _Loader, node: ScalarNode) -> Any:
+def _scalar(loader: _Loader, node: ScalarNode, key_path: KeyPath = ()) -> Any:
     """The value of a scalar node, for the plain YAML types only."""
     if node.tag not in _SCALAR_TAGS:
         raise _Refusal(node.start_mark, f"unsupported YAML tag {_short_tag(node.tag)!r}", "remove the tag")
+    if node.style is None and node.tag in (_TAG + "int", _TAG + "float"):
+        _plain_number(node, key_path)
     try:
         return loader.yaml_constructors[node.tag](loader, node)
     except (ValueError, OverflowError) as exc:
         kind = node.tag[len(_TAG):]
         problem = "number is too large" if kind in ("int", "float") else f"invalid date {node.value!r}"
         raise _Refusal(node.start_mark, problem) from exc
+
+
+#: Numbers every YAML reader reads alike: decimal digits, a fraction, an exponent; .inf and .nan.
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+
+
+def _plain_number(node: ScalarNode, key_path: KeyPath) -> None:
+    """Refuse the YAML 1.1 number forms other readers take for text or another value.
+
+    ``3:20:00`` is the base-60 number 12000 to YAML 1.1, ``0x1F`` is 31, ``0755`` is the
+    octal 493 and ``1_000`` is 1000; YAML 1.2 reads most of them as strings. A policy
+    means one thing to every reader, so only plain decimal numbers are accepted.
+    """
+    text = node.value
+    if _PLAIN_NUMBER.fullmatch(text) and not re.match(r"[-+]?0[0-9]", text):
+        return
+    if ":" in text:
+        reading = "a base-60 number"
+    elif re.match(r"[-+]?0[xX]", text):
+        reading = "a hexadecimal number"
+    elif re.match(r"[-+]?0[oO0-9]", text):
+        reading = "an octal number"
+    elif re.match(r"[-+]?0[bB]", text):
+        reading = "a binary number"
+    else:
+        reading = "a number with digit separators"
+    raise _Refusal(
+        node.start_mark,
+        f"YAML 1.1 reads unquoted {text} as {reading}, and other readers differ",
+        f"write the number in plain decimal digits, or quote it for text: '{text}'",
+        key_path,
+    )
 
 
 def _mark(node: Node) -> tuple[int, int]:

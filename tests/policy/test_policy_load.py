@@ -198,7 +198,7 @@ FLOW = """\
 # the same policy, written differently
 {prefer: [lowest_price, newest], exclude: {provider_kinds: ["aggregator"]},
  require: {max_price_per_mtok: {output: 15.0, input: 5.0}, certifications: [soc2, iso27001],
-           max_retention_days: 30.0, residency: [ch, eu], min_context_tokens: 200_000},
+           max_retention_days: 30.0, residency: [ch, eu], min_context_tokens: 200000},
  "name": 'eu-long', version: 1, unknown: fail, description: ''}
 """
 
