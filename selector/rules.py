@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
-
 import json
 import string
 from dataclasses import dataclass
@@ -112,11 +112,25 @@ def _load_rule(path: Path, validator, kinds: frozenset[str]) -> Rule:
     if errors:
         error = errors[0]
         keypath = tuple(error.absolute_path)
+        problem, hint = _schema_problem(error), None
+        unexpected = _unexpected_keys(error)
+        if unexpected:
+            keypath += (unexpected[0],)
+            allowed = sorted(error.schema.get("properties", {}))
+            if keypath[0] == "parameter":
+                problem = "not allowed in a rule's parameter schema"
+                hint = ("$ref, pattern and format are refused (nothing is fetched, nothing can take exponential "
+                        "time); allowed: " + ", ".join(allowed))
+            else:
+                problem = "unknown key"
+                close = difflib.get_close_matches(str(unexpected[0]), allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(allowed)
         raise RuleError(
-            _schema_problem(error),
+            problem,
             file=path,
             line=document.line(keypath),
             key=".".join(str(k) for k in keypath) or None,
+            hint=hint,
         )
     if data["id"] != path.stem:
         raise RuleError(
@@ -235,6 +249,14 @@ def _check_fit(path: Path, document, data: dict, kind: str, params: dict) -> Non
 _BOOLEAN_KEYS = frozenset(
     {"fine_tuning", "training_on_inputs", "zero_data_retention", "tool_calling", "open_weights", "private_networking"}
 )
+
+
+def _unexpected_keys(error) -> list[str]:
+    """The keys an ``additionalProperties: false`` error is about, in sorted order."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    known = error.schema.get("properties", {})
+    return sorted(key for key in error.instance if key not in known)
 
 
 def _schema_problem(error) -> str:
