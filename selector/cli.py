@@ -10,6 +10,7 @@ import click
 
 from selector.errors import SelectorError
 from selector.files import output_problem, write_atomically
+from selector.text import printable
 
 _EXISTING = click.Path(path_type=Path)
 
@@ -31,10 +32,10 @@ class _Group(click.Group):
             sys.exit(2)
         except click.UsageError as error:
             where = f"selector {error.ctx.info_name}" if error.ctx and error.ctx.parent else "selector"
-            click.echo(f"{where}: {error.format_message()}".replace("\n", " "), err=True)
+            click.echo(printable(f"{where}: {error.format_message()}".replace("\n", " ")), err=True)
             sys.exit(2)
         except click.ClickException as error:
-            click.echo(f"selector: {error.format_message()}".replace("\n", " "), err=True)
+            click.echo(printable(f"selector: {error.format_message()}".replace("\n", " ")), err=True)
             sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -145,12 +146,13 @@ def check(candidate: str, constraints: Path, fmt: str, kb, rules) -> int:
     Example:
       selector check claude-sonnet-4.6@aws-bedrock/eu-central-1 --constraints policy.yaml
     """
+    from selector.render.json_format import json_text
     from selector.render.text import decision_lines
 
     selector = _selector(kb, rules)
     decision = selector.check(candidate, selector.load_policy(constraints))
     if fmt == "json":
-        click.echo(json.dumps(decision.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        click.echo(json_text(decision.model_dump(mode="json")), nl=False)
     else:
         click.echo("\n".join(decision_lines(decision)))
     return decision.exit_code
@@ -211,7 +213,7 @@ def rules_list(rules) -> int:
     loaded = load_rules(tuple(rules), kinds=KINDS)
     width = max(len(r.id) for r in loaded)
     for rule in loaded:
-        click.echo(f"{rule.id.ljust(width)}  {rule.policy_key.ljust(30)}  {rule.title}")
+        click.echo(printable(f"{rule.id.ljust(width)}  {rule.policy_key.ljust(30)}  {rule.title}"))
     return 0
 
 
@@ -236,22 +238,20 @@ def rules_show(rule_id: str, rules) -> int:
         raise SelectorError(f"unknown rule '{rule_id}'", key="RULE_ID",
                             hint=f"did you mean '{close[0]}'?" if close else "see: selector rules list")
     rule = loaded[rule_id]
-    click.echo(f"{rule.id}: {rule.title}")
-    click.echo(f"policy key: {rule.policy_key}")
-    click.echo(f"check: {rule.kind} {dict(rule.params) if rule.params else ''}".rstrip())
-    click.echo(f"file: {rule.file}")
-    click.echo("")
-    click.echo(rule.description)
-    click.echo("")
-    for verdict, text in rule.messages.items():
-        click.echo(f"{verdict}: {text}")
-    for verdict, text in rule.remedy.items():
-        click.echo(f"remedy when {verdict}: {' '.join(text.split())}")
-    for ref in rule.references:
-        click.echo(f"reference: {ref}")
+    lines = [
+        f"{rule.id}: {rule.title}",
+        f"policy key: {rule.policy_key}",
+        f"check: {rule.kind} {dict(rule.params) if rule.params else ''}".rstrip(),
+        f"file: {rule.file}",
+        "",
+        *rule.description.splitlines(),
+        "",
+        *(f"{verdict}: {text}" for verdict, text in rule.messages.items()),
+        *(f"remedy when {verdict}: {' '.join(text.split())}" for verdict, text in rule.remedy.items()),
+        *(f"reference: {ref}" for ref in rule.references),
+    ]
+    click.echo("\n".join(printable(line) for line in lines))
     return 0
-
-
 
 
 def main() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from selector.text import printable
+
 
 class SelectorError(Exception):
     """Bad input a user can fix: a policy, rule, knowledge-base file or CLI argument.
@@ -36,9 +38,8 @@ class SelectorError(Exception):
             place += ": "
         key = f"{self.key}: " if self.key else ""
         hint = f"; {self.hint}" if self.hint else ""
-        text = f"{place}{key}{self.problem}{hint}"
-        # One line, always: hostile values must not break the format.
-        return text.replace("\r", "\\r").replace("\n", "\\n")
+        # One line, always: hostile values must not break the format or reach the terminal raw.
+        return printable(f"{place}{key}{self.problem}{hint}")
 
 
 class PolicyError(SelectorError):

@@ -41,6 +41,7 @@ from selector.errors import PolicyError, SelectorError
 from selector.facts import boolean, number
 from selector.namespaces import RDFS, SEL, SKOS
 from selector.results import Verdict
+from selector.text import printable
 from selector.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
 
 if TYPE_CHECKING:
@@ -68,8 +69,7 @@ class Finding(BaseModel):
         place = ""
         if self.file is not None:
             place = f"{self.file}:{self.line}: " if self.line is not None else f"{self.file}: "
-        text = f"{place}{self.key}: {self.reason}"
-        return text.replace("\r", "\\r").replace("\n", "\\n")
+        return printable(f"{place}{self.key}: {self.reason}")
 
 
 # ---------------------------------------------------------------------------
@@ -462,9 +462,8 @@ def lint_command(file: Path, kb: tuple[Path, ...], rules: tuple[Path, ...], fmt:
       selector policy lint policy.yaml
       selector policy lint policy.yaml --kb contracts/acme-zdr.trig --format json
     """
-    import json
-
     from selector.api import Selector
+    from selector.render.json_format import json_text
 
     try:
         selector = Selector(overlays=kb, rules_dirs=rules)
@@ -475,12 +474,12 @@ def lint_command(file: Path, kb: tuple[Path, ...], rules: tuple[Path, ...], fmt:
         click.echo(f"selector: {error.one_line()}", err=True)
         raise SystemExit(2) from None
     if fmt == "json":
-        click.echo(json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False))
+        click.echo(json_text([f.model_dump(mode="json") for f in findings]), nl=False)
     else:
         for finding in findings:
             click.echo(finding.one_line())
         if findings:
-            click.echo(f"{_plural(len(findings), 'finding')} in {file}")
+            click.echo(printable(f"{_plural(len(findings), 'finding')} in {file}"))
         else:
-            click.echo(f"no findings: every requirement in {file} can be met by some deployment")
+            click.echo(printable(f"no findings: every requirement in {file} can be met by some deployment"))
     raise SystemExit(1 if findings else 0)

@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from selector.kb.load import ONTOLOGY_GRAPH, KnowledgeBase
 from selector.namespaces import SEL
+from selector.text import printable
 
 COUNTED_CLASSES: tuple[tuple[str, URIRef], ...] = (
     ("models", SEL.Model),
@@ -76,7 +77,7 @@ class KnowledgeBaseStats:
             ("facts without a source", str(self.unsourced_facts)),
         ]
         width = max(len(name) for name, _ in rows) + 1
-        return "".join(f"{name + ':':<{width}} {value}\n" for name, value in rows)
+        return "".join(f"{name + ':':<{width}} {printable(value)}\n" for name, value in rows)
 
 
 def stats(kb: KnowledgeBase) -> KnowledgeBaseStats:

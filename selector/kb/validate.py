@@ -30,6 +30,7 @@ from selector.kb.load import ONTOLOGY_GRAPH, ONTOLOGY_LAYER, KnowledgeBase
 from selector.kb.stats import count_facts, fact_graphs, source_descriptions
 from selector.namespaces import PREFIXES, SEL, short
 from selector.paths import ontology_dir
+from selector.text import printable
 
 SHAPES_FILE = "shapes.ttl"
 
@@ -59,8 +60,7 @@ class Violation:
 
     def one_line(self) -> str:
         """The violation as printed: ``FILE: SUBJECT: message``."""
-        text = f"{self.file}: {self.subject}: {self.message}"
-        return text.replace("\r", "\\r").replace("\n", "\\n")
+        return printable(f"{self.file}: {self.subject}: {self.message}")
 
     def __str__(self) -> str:
         return self.one_line()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _html_escape
 
 from selector.render.common import blocking, summary_line
 from selector.results import Decision, Evidence, Report
+from selector.text import printable, safe_url
+
+
+def escape(text: object) -> str:
+    """Text from any input for HTML: printable (no control characters), then HTML-escaped."""
+    return _html_escape(printable(text))
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:80em;color:#222}
@@ -18,7 +24,7 @@ code{font-size:90%}details{margin:.5em 0}
 def _evidence(item: Evidence) -> str:
     source = (
         f'<a href="{escape(item.source)}">{escape(item.source_title or item.source)}</a>'
-        if item.source and item.source.startswith(("http://", "https://"))
+        if item.source and safe_url(item.source)
         else escape(item.source or "no source")
     )
     when = f", as of {escape(item.as_of)}" if item.as_of else ""

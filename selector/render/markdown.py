@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from selector.render.common import blocking, summary_line
 from selector.results import Decision, Evidence, Report
+from selector.text import markdown_code as _code
+from selector.text import markdown_link, markdown_text
 
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+#: Text from any input, escaped for a Markdown paragraph or table cell.
+_cell = markdown_text
 
 
 def _evidence(item: Evidence) -> str:
-    source = f"[{_cell(item.source_title or item.source)}]({item.source})" if item.source else "no source"
-    when = f", as of {item.as_of}" if item.as_of else ""
+    source = markdown_link(item.source_title or item.source, item.source) if item.source else "no source"
+    when = f", as of {_cell(item.as_of)}" if item.as_of else ""
     when += " (secondary source)" if item.secondary else ""
     note = f"; {_cell(item.note)}" if item.note else ""
-    return f"`{item.subject}` `{item.predicate}` `{item.object}` — {source}{when}, layer {item.layer}{note}"
+    return f"{_code(item.subject)} {_code(item.predicate)} {_code(item.object)} — {source}{when}, layer {_cell(item.layer)}{note}"
 
 
 def _details(decision: Decision) -> list[str]:
     title = f"#{decision.rank} " if decision.rank else ""
-    lines = [f"### {title}`{decision.candidate.id}` — {decision.outcome}", ""]
+    lines = [f"### {title}{_code(decision.candidate.id)} — {decision.outcome}", ""]
     for warning in decision.warnings:
         lines.append(f"> **WARNING:** {_cell(warning)}")
     if decision.warnings:
@@ -28,15 +29,15 @@ def _details(decision: Decision) -> list[str]:
     if decision.obligations:
         lines.append("Obligations you take on:")
         for item in decision.obligations:
-            lines.append(f"- {_cell(item.text)} ({item.licence}, `{item.clause}`)")
+            lines.append(f"- {_cell(item.text)} ({_cell(item.licence)}, {_code(item.clause)})")
         lines.append("")
     lines += ["| rule | verdict | reason |", "|---|---|---|"]
     for result in decision.results:
-        lines.append(f"| {result.rule} | {result.verdict.value} | {_cell(result.reason)} |")
+        lines.append(f"| {_cell(result.rule)} | {result.verdict.value} | {_cell(result.reason)} |")
     lines.append("")
     for result in decision.results:
         if result.evidence or result.remedy:
-            lines.append(f"- **{result.rule}**")
+            lines.append(f"- **{_cell(result.rule)}**")
             for item in result.evidence:
                 lines.append(f"  - {_evidence(item)}")
             if result.remedy:
@@ -51,9 +52,9 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
     lines = [
         f"# Model selection: {_cell(p.name)}",
         "",
-        f"- Policy fingerprint: `{p.fingerprint}` (unknown facts: **{p.unknown}**)",
-        f"- Knowledge base: `{kb.fingerprint}`, layers: {', '.join(kb.layers)}",
-        f"- Rules: {', '.join(report.rules) or 'none'}",
+        f"- Policy fingerprint: {_code(p.fingerprint)} (unknown facts: **{p.unknown}**)",
+        f"- Knowledge base: {_code(kb.fingerprint)}, layers: {_cell(', '.join(kb.layers))}",
+        f"- Rules: {_cell(', '.join(report.rules) or 'none')}",
         f"- Result: {summary_line(report)}",
         "",
         "## Allowed",
@@ -63,7 +64,7 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
     if allowed:
         lines += ["| rank | candidate | warnings | obligations |", "|---|---|---|---|"]
         for d in allowed:
-            lines.append(f"| {d.rank} | `{d.candidate.id}` | {len(d.warnings)} | {len(d.obligations)} |")
+            lines.append(f"| {d.rank} | {_code(d.candidate.id)} | {len(d.warnings)} | {len(d.obligations)} |")
     else:
         lines.append("No candidate satisfies the policy.")
     lines += ["", "## Denied", ""]
@@ -73,7 +74,7 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
         for d in denied:
             first = blocking(d)
             why = f"{first[0].rule}: {first[0].reason}" if first else ""
-            lines.append(f"| `{d.candidate.id}` | {_cell(why)} |")
+            lines.append(f"| {_code(d.candidate.id)} | {_cell(why)} |")
     else:
         lines.append("None.")
     lines += ["", "## Details", ""]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from selector.render.common import blocking, header, summary_line
 from selector.results import Report
+from selector.text import printable
 
 
 def _clip(text: str, width: int) -> str:
@@ -28,10 +29,11 @@ def render_table(report: Report, show_denied: bool = False) -> str:
             note = f"{first[0].rule}: {first[0].reason}" if first else ""
             outcome = "denied (unknown)" if decision.denied_on_unknown else "denied"
             rows.append(("-", decision.candidate.id, outcome, _clip(note, 110)))
+    rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for row in rows:
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
-    lines = [line.rstrip() for line in lines]
+    lines = [printable(line).rstrip() for line in lines]
     lines += ["", summary_line(report)]
     if not show_denied and report.summary.denied:
         lines.append("show why candidates were denied with --show-denied, or: selector explain CANDIDATE")

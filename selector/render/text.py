@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from selector.render.common import header, summary_line
 from selector.results import Decision, Report
+from selector.text import printable
 
 
 def decision_lines(decision: Decision) -> list[str]:
-    """A decision as a heading line and one line per rule result, warning and obligation."""
+    """A decision as a heading line and one line per rule result, warning and obligation (each printable)."""
     head = f"#{decision.rank} " if decision.rank else ""
     outcome = decision.outcome.upper()
     if decision.denied_on_unknown:
@@ -22,7 +23,7 @@ def decision_lines(decision: Decision) -> list[str]:
         lines.append(f"  WARNING {warning}")
     for item in decision.obligations:
         lines.append(f"  OBLIGATION ({item.licence}) {item.text}")
-    return lines
+    return [printable(line) for line in lines]
 
 
 def render_text(report: Report, show_denied: bool = False) -> str:
@@ -32,4 +33,4 @@ def render_text(report: Report, show_denied: bool = False) -> str:
         if decision.allowed or show_denied:
             lines += decision_lines(decision)
     lines += ["", summary_line(report)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"

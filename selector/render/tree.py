@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from selector.results import Decision
+from selector.text import printable
 
 
 def render_tree(decision: Decision, policy_name: str, unknown: str) -> str:
@@ -29,4 +30,4 @@ def render_tree(decision: Decision, policy_name: str, unknown: str) -> str:
         lines.append(f"  WARNING {warning}")
     for item in decision.obligations:
         lines.append(f"  OBLIGATION ({item.licence}, {item.clause}): {item.text}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
