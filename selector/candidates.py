@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from rdflib.term import Node
 
-from selector.errors import UsageError
+from selector.errors import KnowledgeBaseError, UsageError
 from selector.facts import FactIndex
-from selector.namespaces import SEL
+from selector.namespaces import SEL, short
 from selector.results import CandidateRef
 
 
@@ -75,7 +75,16 @@ def enumerate_candidates(facts: FactIndex) -> tuple[Candidate, ...]:
             if not isinstance(target, URIRef) or target_slug is None:
                 continue
             cid = f"{model_slug}@{provider_slug}/{target_slug}"
-            out[cid] = Candidate(cid, model_slug, provider_slug, target_slug, model, provider, offering, target)
+            candidate = Candidate(cid, model_slug, provider_slug, target_slug, model, provider, offering, target)
+            known = out.get(cid)
+            if known is not None and known != candidate:
+                # Two deployments under one name: deciding either would be deciding the wrong one.
+                raise KnowledgeBaseError(
+                    f"two deployments share the candidate id {cid} ({short(known.offering)} at "
+                    f"{short(known.target)} and {short(offering)} at {short(target)})",
+                    hint="give models, providers and each provider's targets slugs of their own",
+                )
+            out[cid] = candidate
     return tuple(out[k] for k in sorted(out))
 
 

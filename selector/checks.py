@@ -70,11 +70,13 @@ class Found:
 def _first_scope(ctx: CheckContext, groups, predicate: URIRef) -> tuple[URIRef | None, tuple[Fact, ...], list[str]]:
     """The first group of scope nodes stating the property: its first node, all its facts, and its silent nodes."""
     first: URIRef | None = None
-    for nodes in groups:
+    for position, nodes in enumerate(groups):
         if first is None and nodes:
             first = nodes[0]
         facts = [f for node in nodes for f in ctx.facts.values(node, predicate)]
         if facts:
+            wider = [n for later in groups[position + 1:] for n in later]
+            facts = list(ctx.facts.noting_wider(tuple(facts), wider, predicate))
             silent = [
                 f"{ctx.facts.label(n)} (not a resource)" if not isinstance(n, URIRef) else ctx.facts.label(n)
                 for n in nodes

@@ -17,6 +17,7 @@ from typing import Iterable
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from selector.kb.load import SHIPPED_LAYERS as _SHIPPED
 from selector.kb.load import KnowledgeBase, Source
 from selector.namespaces import RDF, RDFS, SEL, short, term
 from selector.results import Evidence
@@ -143,6 +144,40 @@ class FactIndex:
                 )
         return index
 
+    def narrowest(self, scopes: Iterable[Node | None], predicate: URIRef) -> tuple[Fact, ...]:
+        """The property's facts at the first (narrowest) scope node stating it.
+
+        Where an overlay's fact at a narrower scope replaces a lower layer's fact at a
+        wider one (an offering's retention over its provider's), the trail says so, as
+        it does for an override at the same scope.
+        """
+        nodes = list(scopes)
+        for position, node in enumerate(nodes):
+            facts = self.values(node, predicate)
+            if facts:
+                return self.noting_wider(facts, nodes[position + 1:], predicate)
+        return ()
+
+    def noting_wider(self, facts: tuple[Fact, ...], wider: Iterable[Node | None], predicate: URIRef) -> tuple[Fact, ...]:
+        """The facts, each from an overlay noted with the lower layers' facts it replaces at the wider scopes."""
+        if all(f.layer in _SHIPPED for f in facts):
+            return facts  # the shipped base states scopes as it means them: nothing to note
+        rank = {name: i for i, name in enumerate(self.layers)}
+        hidden = [w for node in wider for w in self.values(node, predicate)]
+        out = []
+        for fact in facts:
+            below = [w for w in hidden if fact.layer not in _SHIPPED and rank.get(w.layer, 0) < rank.get(fact.layer, 0)]
+            if below:
+                said = "; ".join(
+                    f"replaces {short(w.subject)} {short(w.object)} stated at a wider scope in layer {w.layer} "
+                    f"({w.source.url if w.source and w.source.url else 'no source'})"
+                    for w in below
+                )
+                fact = Fact(fact.subject, fact.predicate, fact.object, fact.source, fact.layer, fact.overrides,
+                            f"{fact.note}; {said}" if fact.note else said)
+            out.append(fact)
+        return tuple(out)
+
     def __getstate__(self) -> dict:
         # Labels are remembered as they are asked for; the snapshot holds none.
         return {**self.__dict__, "_labels": {}}
@@ -238,26 +273,27 @@ def _order(statement: _Statement) -> tuple:
 
 
 def number(node: Node) -> Decimal | None:
-    """A numeric literal as a Decimal, or None when the node is not a number."""
-    if isinstance(node, Literal):
+    """A numeric literal as a Decimal, or None when the node is not a finite, well-typed number."""
+    if isinstance(node, Literal) and not node.ill_typed:
         value = node.toPython()
         if isinstance(value, bool):
             return None
         if isinstance(value, (int, float, Decimal)):
-            return Decimal(str(value))
+            result = Decimal(str(value))
+            return result if result.is_finite() else None
     return None
 
 
 def boolean(node: Node) -> bool | None:
-    """A boolean literal's value, or None when the node is not a boolean."""
-    if isinstance(node, Literal) and isinstance(node.toPython(), bool):
+    """A boolean literal's value, or None when the node is not a well-typed boolean ("yes" is not false)."""
+    if isinstance(node, Literal) and not node.ill_typed and isinstance(node.toPython(), bool):
         return node.toPython()
     return None
 
 
 def a_date(node: Node) -> date | None:
     """A date literal's value, or None."""
-    if isinstance(node, Literal) and isinstance(node.toPython(), date):
+    if isinstance(node, Literal) and not node.ill_typed and isinstance(node.toPython(), date):
         return node.toPython()
     return None
 

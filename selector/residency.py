@@ -18,11 +18,7 @@ _SCOPES = ("target", "offering", "provider")
 
 def first_stated(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[Fact, ...]:
     """A data term's facts on one hop, from the narrowest scope (target, offering, provider) stating it."""
-    for name in _SCOPES:
-        facts = ctx.facts.values(hop.scope(name), predicate)
-        if facts:
-            return facts
-    return ()
+    return ctx.facts.narrowest((hop.scope(name) for name in _SCOPES), predicate)
 
 
 def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) -> Outcome:

@@ -276,6 +276,7 @@ def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
     from selector.checks import KINDS
     from selector.evaluate import Engine
     from selector.kb.load import load_knowledge_base
+    from selector.kb.validate import overlay_error
     from selector.rules import load_rules
 
     configured = cache_dir()
@@ -286,7 +287,11 @@ def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
         if isinstance(engine, Engine):
             return engine
     rules = load_rules(tuple(rules_dirs), kinds=KINDS)
-    engine = Engine(load_knowledge_base(tuple(overlays)), rules)
+    knowledge_base = load_knowledge_base(tuple(overlays))
+    problem = overlay_error(knowledge_base)
+    if problem is not None:
+        raise problem
+    engine = Engine(knowledge_base, rules)
     if key is not None:
         write(folder, key, engine)
     # As for a snapshot: the engine lives as long as the process.

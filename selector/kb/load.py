@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import logging
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +41,8 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/selector/ns")
 
 ONTOLOGY_LAYER = "ontology"
 BASE_LAYER = "base"
+SHIPPED_LAYERS = frozenset({ONTOLOGY_LAYER, BASE_LAYER})
+"""The layers that ship with selector; every other layer is an overlay a user gave."""
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest input file accepted (50 MB); larger files are refused unread."""
@@ -361,6 +364,8 @@ def _parse_fast(item: _Input, text: str, base: str) -> list[tuple[Node, Node, No
                     made = Literal(node.value)
                 else:
                     made = Literal(node.value, datatype=named.get(datatype) or URIRef(datatype))
+                    if made.ill_typed:  # keep what was written ("yes"), not rdflib's normal form of it ("false")
+                        made = Literal(node.value, datatype=made.datatype, normalize=False)
                 literals[key] = made
             return made
         raise ValueError(f"unsupported term {kind.__name__}")
@@ -382,7 +387,7 @@ def _parse_fast(item: _Input, text: str, base: str) -> list[tuple[Node, Node, No
         return None
     if _blank_depth(raw) > _PLAIN_DEPTH:
         return None  # deep nesting: rdflib decides whether it can be read, as it always has
-    # Literals that differ only in how they were written ("TRUE", "true") are one statement.
+    # Literals that differ only in how they were written ("1.50", "1.5") are one statement.
     return list(dict.fromkeys(raw))
 
 
@@ -454,11 +459,14 @@ class _DropLiteralWarnings(logging.Filter):
 
 @contextlib.contextmanager
 def _quiet_literal_warnings() -> Iterator[None]:
+    """rdflib's complaints about odd literals ("yes" as a boolean) stay off stderr: validation names them."""
     logger = logging.getLogger("rdflib.term")
     quiet = _DropLiteralWarnings()
     logger.addFilter(quiet)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
     finally:
         logger.removeFilter(quiet)
 

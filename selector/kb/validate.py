@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +26,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, NamespaceManager
 from rdflib.term import Node
 
 from selector.errors import KnowledgeBaseError
-from selector.kb.load import ONTOLOGY_GRAPH, ONTOLOGY_LAYER, KnowledgeBase
+from selector.kb.load import ONTOLOGY_GRAPH, ONTOLOGY_LAYER, SHIPPED_LAYERS, KnowledgeBase
 from selector.kb.stats import count_facts, fact_graphs, source_descriptions
-from selector.namespaces import PREFIXES, SEL, short
+from selector.namespaces import DPV, LOC, PREFIXES, SEL, XSD, short
 from selector.paths import ontology_dir
 from selector.text import printable
 
@@ -110,21 +110,77 @@ def check(kb: KnowledgeBase, *, shapes: Path | None = None) -> ValidationReport:
     )
 
 
-def validate(kb: KnowledgeBase, *, shapes: Path | None = None) -> tuple[Violation, ...]:
+def validate(
+    kb: KnowledgeBase, *, shapes: Path | None = None, only_layers: Collection[str] | None = None
+) -> tuple[Violation, ...]:
     """Every violation of the shapes and of the Python checks, sorted and without duplicates.
 
     ``shapes`` is the SHACL file to use (default: the shipped ``ontology/shapes.ttl``).
+    ``only_layers`` limits the work and the findings to those layers (the overlays): the
+    shapes are checked only on the nodes their statements touch, over the whole knowledge
+    base, and only violations found in their files are returned, so the shipped base is
+    not validated again on every run.
     """
-    where = _Locator(kb)
+    where = _Locator(kb, prefer=only_layers)
     data = _data_graph(kb)
+    shapes_graph = _shapes_graph(shapes or ontology_dir() / SHAPES_FILE)
+    if only_layers is not None:
+        shapes_graph = _focused(shapes_graph, data, _touched(kb, only_layers))
     found: set[Violation] = set()
-    found.update(_shacl(data, _shapes_graph(shapes or ontology_dir() / SHAPES_FILE), where))
+    found.update(_shacl(data, shapes_graph, where))
     found.update(_default_graph_facts(kb))
     found.update(_ontology_graph_facts(kb))
     for prop, cls in _LINKS:
         found.update(_links(data, prop, cls, where))
     found.update(_cycles(data, SKOS.broader, where))
+    # A literal the shapes already found wrong is not reported twice.
+    said = {(v.file, v.subject, v.message.split(": ", 1)[0]) for v in found}
+    found.update(v for v in _literals(kb) if (v.file, v.subject, v.message.split(": ", 1)[0]) not in said)
+    found.update(_jurisdiction_codes(kb, where))
+    if only_layers is not None:
+        found.update(_shipped_jurisdictions(kb, only_layers))
+        files = {quad.file for quad in kb.quads if quad.layer in only_layers}
+        found = {v for v in found if v.file in files}
     return tuple(sorted(found))
+
+
+def overlay_error(kb: KnowledgeBase) -> KnowledgeBaseError | None:
+    """The one-line error for the first problem in the knowledge base's overlays, or None when they are valid.
+
+    Every command that decides anything runs this before using overlays (the shipped
+    base is validated by its tests, not on every run).
+    """
+    overlays = [layer for layer in kb.layers if layer not in SHIPPED_LAYERS]
+    if not overlays:
+        return None
+    violations = validate(kb, only_layers=frozenset(overlays))
+    if not violations:
+        return None
+    first = violations[0]
+    more = len(violations) - 1
+    hint = f"{more} more problem{'s' if more != 1 else ''}; see: selector kb validate FILES" if more else None
+    return KnowledgeBaseError(first.message, file=first.file, line=_line_of(kb, first.file, first.subject),
+                              key=first.subject, hint=hint)
+
+
+def _line_of(kb: KnowledgeBase, file: str, subject: str) -> int | None:
+    """The first line of a file that states something about the subject (as written: prefixed or in <>)."""
+    path = next((p for layer, p in kb.files if str(p) == file), None)
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
+             if not line.lstrip().startswith(("@prefix", "#", "PREFIX"))]
+    after = r"(?=[\s;,.\])])"
+    # Where the subject starts a statement, else wherever it is named.
+    for pattern in (r"^\s*" + re.escape(subject) + after, r"(?:^|[\s{;,\[(])" + re.escape(subject) + after):
+        found = next((n for n, line in lines if re.search(pattern, line)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _plural(count: int, word: str) -> str:
@@ -132,15 +188,19 @@ def _plural(count: int, word: str) -> str:
 
 
 class _Locator:
-    """Finds the file a subject (or a statement about it) is stated in, first in load order."""
+    """Finds the file a subject (or a statement about it) is stated in: first in load order, or first
+    among the ``prefer`` layers' files when they state it (an overlay is blamed before the base)."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, prefer: Collection[str] | None = None) -> None:
         self.by_triple: dict[tuple[Node, Node, Node], str] = {}
         self.by_subject_property: dict[tuple[Node, Node], str] = {}
         self.by_subject: dict[Node, str] = {}
         self.by_graph: dict[Node, str] = {}
         self.by_object: dict[Node, str] = {}
-        for quad in kb.quads:
+        quads = kb.quads
+        if prefer:
+            quads = [q for q in quads if q.layer in prefer] + [q for q in quads if q.layer not in prefer]
+        for quad in quads:
             if quad.layer == ONTOLOGY_LAYER:
                 continue
             self.by_triple.setdefault((quad.subject, quad.predicate, quad.object), quad.file)
@@ -253,6 +313,99 @@ def _shacl(data: Graph, shapes: Graph, where: _Locator) -> Iterable[Violation]:
         else:
             # A node-level check, or a path through other nodes: the message says it all.
             yield Violation(where.file(focus), show(focus), text)
+
+
+_SHAPE_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+
+
+def _touched(kb: KnowledgeBase, layers: Collection[str]) -> set[Node]:
+    """Every node a statement of these layers is about, points to, or is made in."""
+    nodes: set[Node] = set()
+    for quad in kb.quads:
+        if quad.layer in layers:
+            nodes.add(quad.subject)
+            if not isinstance(quad.object, Literal):
+                nodes.add(quad.object)
+            if quad.graph is not None:
+                nodes.add(quad.graph)
+    return nodes
+
+
+def _focused(shapes: Graph, data: Graph, touched: set[Node]) -> Graph:
+    """A copy of the shapes whose targets are only the touched nodes they would target in ``data``."""
+    focused = Graph()
+    for triple in shapes:
+        if triple[1] not in _SHAPE_TARGETS:
+            focused.add(triple)
+    for shape in set(shapes.subjects(None, None)):
+        nodes: set[Node] = set()
+        for cls in shapes.objects(shape, SH.targetClass):
+            classes = set(data.transitive_subjects(RDFS.subClassOf, cls))
+            nodes.update(n for n in touched if any(c in classes for c in data.objects(n, RDF.type)))
+        for prop in shapes.objects(shape, SH.targetSubjectsOf):
+            nodes.update(n for n in touched if (n, prop, None) in data)
+        for prop in shapes.objects(shape, SH.targetObjectsOf):
+            nodes.update(n for n in touched if (None, prop, n) in data)
+        nodes.update(n for n in shapes.objects(shape, SH.targetNode) if n in touched)
+        for node in nodes:
+            focused.add((shape, SH.targetNode, node))
+    return focused
+
+
+def _literals(kb: KnowledgeBase) -> Iterable[Violation]:
+    """Literals no reader can take at their word: ill-typed ("yes" as a boolean) or numbers that are not finite."""
+    for quad in kb.quads:
+        value = quad.object
+        if quad.layer == ONTOLOGY_LAYER or not isinstance(value, Literal) or value.datatype is None:
+            continue
+        problem = None
+        if value.ill_typed:
+            problem = f"not a valid {show(value.datatype)} value"
+        elif value.datatype in _FLOATS and str(value).strip().lstrip("+-").upper() in ("INF", "NAN"):
+            problem = "not a finite number"
+        if problem:
+            yield Violation(quad.file, show(quad.subject), f"{show(quad.predicate)} {show(value)}: {problem}")
+
+
+_FLOATS = frozenset({XSD.double, XSD.float})
+
+
+def _jurisdiction_codes(kb: KnowledgeBase, where: _Locator) -> Iterable[Violation]:
+    """Two jurisdictions with one code: a policy could not say which it means."""
+    places = {q.subject for q in kb.quads if q.predicate == RDF.type and q.object in _PLACE_TYPES}
+    holders: dict[str, set[Node]] = defaultdict(set)
+    for quad in kb.quads:
+        if quad.predicate == LOC.iso_alpha2 and quad.subject in places:
+            holders[str(quad.object).upper()].add(quad.subject)
+    for code, nodes in holders.items():
+        if len(nodes) > 1:
+            for node in nodes:
+                yield Violation(where.file(node, LOC.iso_alpha2), show(node),
+                                f"loc:iso_alpha2: another jurisdiction has the code \"{code}\"")
+
+
+_PLACE_TYPES = frozenset({DPV.Country, DPV.SupraNationalUnion})
+_PLACE_PROPERTIES = frozenset({LOC.iso_alpha2, SKOS.broader, SKOS.narrower, RDF.type})
+
+
+def _shipped_jurisdictions(kb: KnowledgeBase, layers: Collection[str]) -> Iterable[Violation]:
+    """Overlay statements that change a shipped country's or bloc's code, type or membership."""
+    shipped = {
+        q.subject for q in kb.quads
+        if q.layer in SHIPPED_LAYERS and q.predicate == RDF.type and q.object in _PLACE_TYPES
+    }
+    for quad in kb.quads:
+        if quad.layer not in layers or quad.graph is None:
+            continue
+        changes_own = quad.subject in shipped and quad.predicate in _PLACE_PROPERTIES
+        joins = quad.object in shipped and quad.predicate in (SKOS.broader, SKOS.narrower)
+        if changes_own or joins:
+            yield Violation(
+                quad.file,
+                show(quad.subject),
+                f"{show(quad.predicate)} {show(quad.object)}: an overlay may add places, but may not change the "
+                "codes or memberships of the shipped jurisdictions",
+            )
 
 
 def _default_graph_facts(kb: KnowledgeBase) -> Iterable[Violation]:

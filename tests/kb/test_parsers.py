@@ -51,7 +51,7 @@ src:s a sel:Source ; dcterms:source "https://example.org/doc" ; sel:asOf "2026-0
 """
 
 CASES = {
-    "numbers and flags": 'src:s { <urn:x> sel:contextWindow 0128000 ; sel:price 1.50 , 2e3 ; sel:flag true , "TRUE"^^xsd:boolean . }',
+    "numbers and flags": 'src:s { <urn:x> sel:contextWindow 0128000 ; sel:price 1.50 , 2e3 ; sel:flag true , "1"^^xsd:boolean . }',
     "strings and languages": 'src:s { <urn:x> sel:label "plain" , "tagged"@EN-gb , """long\nstring""" , "esc\\u00e9\\t" . }',
     "explicit xsd:string": 'src:s { <urn:x> sel:label "typed"^^xsd:string , "plain" . }',
     "ill-typed literal": 'src:s { <urn:x> sel:contextWindow "many"^^xsd:integer ; sel:asOf "not a date"^^xsd:date . }',
@@ -78,3 +78,14 @@ def test_an_explicit_string_type_is_kept() -> None:
         b'"x"^^<http://www.w3.org/2001/XMLSchema#string>')
     assert not load._EXPLICIT_STRING.search(b'"x" ; sel:kind sel:string')
     assert Literal("x", datatype=URIRef("http://www.w3.org/2001/XMLSchema#string")) != Literal("x")
+
+
+def test_an_ill_typed_literal_keeps_what_was_written(tmp_path: Path) -> None:
+    """rdflib would turn "yes"^^xsd:boolean into "false"; the loader keeps "yes", flagged ill-typed, for the error line."""
+    base = tmp_path / "ontology"
+    (base / "kb").mkdir(parents=True)
+    (base / "selector.ttl").write_text("@prefix sel: <https://w3id.org/selector/ns#> .\n", encoding="utf-8")
+    (base / "kb" / "case.trig").write_text(HEADER + 'src:s { <urn:x> sel:flag "yes"^^xsd:boolean , "TRUE"^^xsd:boolean . }\n',
+                                           encoding="utf-8")
+    flags = sorted((q.object for q in load.load_knowledge_base(base_dir=base).quads if str(q.predicate).endswith("flag")), key=str)
+    assert [str(f) for f in flags] == ["TRUE", "yes"] and all(f.ill_typed for f in flags)
