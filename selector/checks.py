@@ -186,14 +186,11 @@ def check_equals(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
 
 
 def _slugs(ctx: CheckContext, node: Any, *, broader: bool) -> set[str]:
+    """A value's slug, and with ``broader`` the slugs of everything it is a kind of (SOC2Type2: SOC2 too)."""
     out: set[str] = set()
-    todo = [node]
-    while todo:
-        current = todo.pop()
+    for current in ctx.facts.walk(node, SKOS.broader) if broader else (node,):
         slug = ctx.facts.one(current, SEL.slug)
         out.add(str(slug.object) if slug is not None else fmt(current))
-        if broader:
-            todo.extend(ctx.facts.objects(current, SKOS.broader))
     return out
 
 

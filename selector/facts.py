@@ -210,6 +210,31 @@ class FactIndex:
             node = rest[0]
         return tuple(out)
 
+    def walk(self, start: Node | Iterable[Node], predicate: URIRef, *, limit: int = 10_000) -> dict[Node, int]:
+        """Every node reachable from ``start`` along ``predicate``, with its distance, in breadth-first order.
+
+        The one graph walk every check uses (``skos:broader``, ``sel:derivedFrom``,
+        ``sel:parentOrganisation``): each node is visited once, so a cycle in the data
+        (which validation refuses, but an engine must survive) cannot make it spin, and
+        ``limit`` nodes at most are visited.
+        """
+        starts = [start] if isinstance(start, Node) else list(start)
+        found: dict[Node, int] = {}
+        frontier = []
+        for node in starts:
+            if node not in found:
+                found[node] = 0
+                frontier.append(node)
+        while frontier and len(found) < limit:
+            following = []
+            for node in frontier:
+                for value in self.objects(node, predicate):
+                    if value not in found and len(found) < limit:
+                        found[value] = found[node] + 1
+                        following.append(value)
+            frontier = following
+        return found
+
     def instances(self, cls: URIRef) -> tuple[URIRef, ...]:
         """Every subject typed with the class, sorted."""
         return self._by_type.get(cls, ())

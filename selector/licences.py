@@ -37,16 +37,7 @@ class _Truth:
 
 def lineage(ctx: CheckContext, model: URIRef) -> tuple[URIRef, ...]:
     """The model and every model it derives from (sel:derivedFrom), nearest first, each once."""
-    order: dict[URIRef, int] = {model: 0}
-    frontier = [model]
-    while frontier:
-        following = []
-        for node in frontier:
-            for parent in sorted(p for p in ctx.facts.objects(node, SEL.derivedFrom) if isinstance(p, URIRef)):
-                if parent not in order:
-                    order[parent] = order[node] + 1
-                    following.append(parent)
-        frontier = following
+    order = {n: d for n, d in ctx.facts.walk(model, SEL.derivedFrom).items() if isinstance(n, URIRef)}
     return tuple(sorted(order, key=lambda n: (order[n], str(n))))
 
 

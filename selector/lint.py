@@ -152,16 +152,9 @@ def _scope_nodes(engine: "Engine", candidate: "Candidate", scope: str) -> list[N
 def _names(engine: "Engine", value: Node, broader: bool) -> set[str]:
     """A value's slug (and, with ``broader``, the slugs of everything it is a kind of), lowercased."""
     out: set[str] = set()
-    todo, seen = [value], set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
+    for node in engine.facts.walk(value, SKOS.broader) if broader else (value,):
         slugs = engine.facts.objects(node, SEL.slug)
         out |= {str(s).lower() for s in slugs} or {str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1].lower()}
-        if broader:
-            todo.extend(engine.facts.objects(node, SKOS.broader))
     return out
 
 

@@ -54,3 +54,28 @@ def test_an_overlay_at_a_narrower_scope_says_what_it_replaces(tmp_path: Path) ->
     (result,) = decision.results
     notes = [e.note or "" for e in result.evidence if e.layer == "deal.trig"]
     assert notes and "replaces provider:anthropic-api 30.0 stated at a wider scope in layer base" in notes[0], notes
+
+
+def test_a_cycle_the_engine_is_given_anyway_cannot_make_it_spin(tmp_path: Path) -> None:
+    """Validation refuses broader-cycles, but the engine must survive one: every walk is the one cycle-safe walk."""
+    import signal
+
+    from selector.checks import KINDS
+    from selector.evaluate import Engine
+    from selector.rules import load_rules
+
+    overlay = tmp_path / "cycle.trig"
+    overlay.write_text(PREFIXES + "@prefix cert: <https://w3id.org/selector/kb/certification/> .\n"
+                       "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                       "src:deal { cert:SOC2 skos:broader cert:SOC2Type2 . cert:SOC2Type2 skos:broader cert:SOC2 . }\n")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\nname: certified\nrequire:\n  certifications: [SOC2, ISO27001]\n")
+    signal.alarm(60)
+    try:
+        engine = Engine(load_knowledge_base((overlay,)), load_rules((), kinds=KINDS))
+        from selector.policy import load_policy
+
+        report = engine.select(load_policy(policy, engine.vocabulary()))
+    finally:
+        signal.alarm(0)
+    assert report.summary.candidates > 0
