@@ -828,6 +828,8 @@ def write_world(world: World, out: Path) -> None:
                 ("sel:country", f"loc:{t.country}" if t.country else None),
                 ("sel:memberRegion", ", ".join(f"target:{m}" for m in t.members) if t.members else None),
                 ("sel:memberRegionsComplete", "true" if t.complete else None),
+                ("sel:closedList", f"[ sel:listOf sel:memberRegion ; sel:listLength {len(set(t.members))} ]"
+                 if t.complete and t.members else None),
                 ("sel:processingIn", ", ".join(_place(p) for p in t.processing) if t.processing else None),
                 ("sel:storageIn", ", ".join(_place(p) for p in t.storage) if t.storage else None),
                 ("sel:trainsOnInputs", None if t.trains is None else ("true" if t.trains else "false"))]))
@@ -847,7 +849,9 @@ def write_world(world: World, out: Path) -> None:
                 ("sel:fineTuningAt", f"target:{o.fine_tuning_at}" if o.fine_tuning_at else None),
                 ("sel:trainsOnInputs", None if o.trains is None else ("true" if o.trains else "false")),
                 ("sel:routesTo", ", ".join(f"offering:{r}" for r in o.routes) if o.routes else None),
-                ("sel:routesComplete", "true" if o.routes and o.routes_complete else None)]))
+                ("sel:routesComplete", "true" if o.routes and o.routes_complete else None),
+                ("sel:closedList", f"[ sel:listOf sel:routesTo ; sel:listLength {len(set(o.routes))} ]"
+                 if o.routes and o.routes_complete else None)]))
             if o.input_price is not None or o.output_price is not None:
                 doc.add(pricing, _statements(f"offering:{local}", [
                     ("sel:inputPricePerMTok", f"{o.input_price:.2f}" if o.input_price is not None else None),
@@ -874,6 +878,13 @@ def main(argv: list[str] | None = None) -> int:
     world = World(args.offerings, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     write_world(world, args.out)
+    # The lengths of the lists the engine reads as complete, counted as a maintainer
+    # would (selector kb lengths --write). The closed zone and route lists are declared
+    # above twice over: sel:closedList for the engine, sel:memberRegionsComplete and
+    # sel:routesComplete for the reference queries of bench/methods.py, which read those.
+    from selector.kb import lengths
+
+    lengths.write(args.out)
     policy = load_policy_values(args.policy)
     expected = world.expected(policy)
     digest = hashlib.sha256()

@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from selector.candidates import Candidate
 from selector.facts import Fact, FactIndex, boolean, number
+from selector.kb.load import BASE_LAYER
 from selector.locations import Jurisdictions
 from selector.namespaces import SEL, SKOS, short
 from selector.results import Obligation, Verdict, worse
@@ -60,15 +61,44 @@ def fmt(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Found:
-    """What a rule's property lookup found: the facts, and the hops of the data path that state none."""
+    """What a rule's property lookup found: the facts, the scopes or hops that state none, and
+    the doubts about the facts found (a list not known to be all of it, a default that may not hold)."""
 
     subject: URIRef | None
     facts: tuple[Fact, ...]
     missing: tuple[str, ...] = ()
+    doubts: tuple[str, ...] = ()
+
+    @property
+    def unsure(self) -> bool:
+        """Whether anything the verdict needs is missing or in doubt (then it cannot pass)."""
+        return bool(self.missing or self.doubts)
 
 
-def _first_scope(ctx: CheckContext, groups, predicate: URIRef) -> tuple[URIRef | None, tuple[Fact, ...], list[str]]:
-    """The first group of scope nodes stating the property: its first node, all its facts, and its silent nodes."""
+def doubts_about(ctx: CheckContext, facts, predicate: URIRef, *, strictest: bool, default_from=None) -> list[str]:
+    """Why the facts found may not be the whole story (see the ontology's "closed world" section).
+
+    ``strictest``: the values are judged by the strictest, so a subject stating several
+    must say how many (one value is its own whole list). ``default_from``: the wider
+    scope node the facts were found on while narrower scopes were silent; its value
+    stands for them only if it declares the narrower subjects that state their own.
+    """
+    out: list[str] = []
+    if strictest:
+        for subject in dict.fromkeys(f.subject for f in facts):
+            if not ctx.facts.closed_list(subject, predicate, single=True):
+                count = len({f.object for f in facts if f.subject == subject})
+                out.append(f"the {count} values of {short(predicate)} for {ctx.facts.label(subject)} are not "
+                           "known to be all of them")
+    if default_from is not None and facts and not ctx.facts.defaults_hold(default_from, predicate, facts[0].layer):
+        out.append(f"{ctx.facts.label(default_from)}'s {short(predicate)} stands for narrower scopes that state "
+                   "none, but the number of those that state their own is not as declared")
+    return out
+
+
+def _first_scope(ctx: CheckContext, groups, predicate: URIRef, *, strictest: bool = True):
+    """The first group of scope nodes stating the property: its first node, all its facts, its silent nodes,
+    and the doubts about them."""
     first: URIRef | None = None
     for position, nodes in enumerate(groups):
         if first is None and nodes:
@@ -82,10 +112,17 @@ def _first_scope(ctx: CheckContext, groups, predicate: URIRef) -> tuple[URIRef |
                 for n in nodes
                 if not isinstance(n, URIRef) or not ctx.facts.values(n, predicate)
             ]
-            return nodes[0], tuple(facts), silent
+            defaults = [n for earlier in groups[:position] for n in earlier]
+            doubts = doubts_about(ctx, facts, predicate, strictest=strictest,
+                                  default_from=nodes[0] if defaults and len(nodes) == 1 else None)
+            return nodes[0], tuple(facts), silent, doubts
         if any(not isinstance(n, URIRef) for n in nodes):
-            return nodes[0], (), [f"{fmt(n)} (not a resource)" for n in nodes if not isinstance(n, URIRef)]
-    return first, (), []
+            return nodes[0], (), [f"{fmt(n)} (not a resource)" for n in nodes if not isinstance(n, URIRef)], []
+    return first, (), [], []
+
+
+#: Check kinds that judge several values by the most generous: more values only help, so the list need not be whole.
+_GENEROUS = frozenset({"includes_all"})
 
 
 def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> Found:
@@ -99,10 +136,11 @@ def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> Found:
     """
     predicate = expand(prop or rule.params["property"])
     scopes = rule.params.get("scopes", ["offering"])
+    strictest = rule.kind not in _GENEROUS
     groups = [ctx.candidate.scope(ctx.facts, n) for n in scopes]
-    subject, facts, silent = _first_scope(ctx, groups, predicate)
+    subject, facts, silent, doubts = _first_scope(ctx, groups, predicate, strictest=strictest)
     if rule.params.get("hops") != "all":
-        return Found(subject, facts, tuple(silent))
+        return Found(subject, facts, tuple(silent), tuple(doubts))
     from selector.datapath import data_path
 
     hops, gaps = data_path(ctx.facts, ctx.candidate)
@@ -110,18 +148,20 @@ def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> Found:
     collected = list(facts)
     for hop in hops[1:]:
         nodes = [(hop.scope(n),) for n in scopes if n in ("target", "offering", "provider")]
-        _, more, _ = _first_scope(ctx, nodes, predicate)
+        _, more, _, more_doubts = _first_scope(ctx, nodes, predicate, strictest=strictest)
+        doubts.extend(d for d in more_doubts if d not in doubts)
         if more:
             collected.extend(more)
         else:
             missing.append(hop.label)
         if hop.route is not None and hop.route not in collected:
             collected.append(hop.route)
-    return Found(subject, tuple(collected), tuple(missing) + gaps)
+    return Found(subject, tuple(collected), tuple(missing) + gaps, tuple(doubts))
 
 
 def _missing(found: Found) -> str:
-    return "not recorded for " + "; ".join(found.missing) if found.missing else ""
+    parts = ["not recorded for " + "; ".join(found.missing)] if found.missing else []
+    return "; ".join(parts + list(found.doubts))
 
 
 def base_fields(ctx: CheckContext, required: Any, subject: URIRef | None) -> dict[str, str]:
@@ -155,7 +195,7 @@ def _compare(ctx: CheckContext, rule: Rule, required: Any, *, at_least: bool) ->
     ok = value >= Decimal(str(required)) if at_least else value <= Decimal(str(required))
     if not ok:
         return Outcome(Verdict.FAIL, fields, tuple(facts))
-    unknown = found.missing or len(numbers) < len(values)
+    unknown = found.unsure or len(numbers) < len(values)
     return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, tuple(found.facts) + tuple(facts))
 
 
@@ -181,7 +221,7 @@ def check_equals(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     fields["value"] = fmt(sorted(set(known)))
     if any(v != required for v in known):
         return Outcome(Verdict.FAIL, fields, found.facts)
-    unknown = found.missing or len(known) < len(values)
+    unknown = found.unsure or len(known) < len(values)
     return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, found.facts)
 
 
@@ -214,9 +254,9 @@ def check_includes_all(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     fields["value"] = fmt(shown) if shown else "none recorded"
     fields["missing"] = fmt(sorted(missing)) if by_subject else fmt(required)
     fields["detail"] = _missing(found)
-    if by_subject and not missing and not found.missing:
+    if by_subject and not missing and not found.unsure:
         return Outcome(Verdict.PASS, fields, found.facts)
-    if not by_subject or found.missing or rule.params.get("absent", "fail") == "unknown":
+    if not by_subject or found.unsure or rule.params.get("absent", "fail") == "unknown":
         return Outcome(Verdict.UNKNOWN, fields, found.facts)
     return Outcome(Verdict.FAIL, fields, found.facts)
 
@@ -236,7 +276,7 @@ def check_one_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
         return Outcome(Verdict.UNKNOWN, fields, found.facts)
     if any(f.object not in accepted for f in facts):
         return Outcome(Verdict.FAIL, fields, found.facts)
-    return Outcome(Verdict.UNKNOWN if found.missing else Verdict.PASS, fields, found.facts)
+    return Outcome(Verdict.UNKNOWN if found.unsure else Verdict.PASS, fields, found.facts)
 
 
 def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
@@ -244,7 +284,7 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     found = lookup(ctx, rule)
     facts = found.facts
     fields = base_fields(ctx, required, found.subject)
-    fields["missing"] = fmt(found.missing)
+    fields["missing"] = fmt(found.missing + found.doubts)
     if not facts:
         return Outcome(Verdict.UNKNOWN, fields, facts)
     unreadable = [f for f in facts if rule.params.get("match") == "jurisdiction" and not isinstance(f.object, URIRef)]
@@ -263,10 +303,10 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
                 elif judgement.verdict is Verdict.UNKNOWN:
                     # A place the knowledge base cannot resolve may be inside the excluded one.
                     unreadable.append(fact)
-                elif fact.object in ctx.places.blocs and any(
+                elif fact.object in ctx.places.blocs and (not ctx.places.members_complete(fact.object) or any(
                     ctx.places.country_within(m, place).verdict is Verdict.PASS for m in ctx.places.members(fact.object)
-                ):
-                    # A bloc that includes an excluded country may be that country.
+                )):
+                    # A bloc that includes an excluded country (or may: its members are not all known) may be it.
                     unreadable.append(fact)
         fields["value"] = fmt([ctx.places.code(f.object) if isinstance(f.object, URIRef) else str(f.object)
                                for f in facts])
@@ -284,7 +324,7 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     if hits:
         return Outcome(Verdict.FAIL, fields, tuple(used))
     # A value that is not a place, or a node that states nothing, could be an excluded one.
-    unknown = bool(unreadable or found.missing)
+    unknown = bool(unreadable or found.unsure)
     return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, tuple(used))
 
 
@@ -301,8 +341,8 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
         return Outcome(Verdict.UNKNOWN, fields, ())
     allowed = tuple(p for p in (ctx.places.resolve(c) for c in required) if p is not None)
     used: list[Fact] = list(operators)
-    chain: list[str] = []
-    verdict = Verdict.PASS
+    chain: list[str] = doubts_about(ctx, operators, SEL.operator, strictest=True)
+    verdict = Verdict.UNKNOWN if chain else Verdict.PASS
     todo = [f.object for f in operators]
     seen: set = set()
     while todo:
@@ -318,6 +358,12 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
         hqs = ctx.facts.values(org, SEL.headquarters)
         if not hqs:
             chain.append(f"{name}: headquarters not recorded")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        unsure = doubts_about(ctx, hqs, SEL.headquarters, strictest=True)
+        if not ctx.facts.closed_list(org, SEL.parentOrganisation):
+            unsure.append(f"whether {name} has a parent company is not recorded")
+        chain.extend(unsure)
+        if unsure:
             verdict = worse(verdict, Verdict.UNKNOWN)
         for hq in hqs:
             used.append(hq)
@@ -348,13 +394,17 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
     fields = base_fields(ctx, required, found.subject)
     values = [boolean(f.object) for f in facts]
     used = list(facts)
-    limits = ctx.facts.values(ctx.candidate.offering, expand(rule.params["at_property"]))
-    excluded_here = bool(limits) and not any(f.object == ctx.candidate.target for f in limits)
+    at_property = expand(rule.params["at_property"])
+    limits = ctx.facts.values(ctx.candidate.offering, at_property)
+    elsewhere = bool(limits) and not any(f.object == ctx.candidate.target for f in limits)
+    # "Not here" only where the list of places is known to be whole.
+    excluded_here = elsewhere and ctx.facts.closed_list(ctx.candidate.offering, at_property)
     if limits:
         used.extend(limits)
         places = sorted(ctx.facts.label(f.object) for f in limits)
-        fields["detail"] = "(offered only at " + ", ".join(places) + ")"
-    unsure = not values or None in values or bool(found.missing)
+        fields["detail"] = "(offered only at " + ", ".join(places) + ")" if excluded_here or not elsewhere else (
+            "(offered at " + ", ".join(places) + ", a list not known to be all of them)")
+    unsure = not values or None in values or found.unsure or (elsewhere and not excluded_here)
     if required:
         if excluded_here or False in values:
             fields["value"] = "false"
@@ -377,7 +427,8 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
 def check_price_cap(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     """List prices per million tokens (times the target's multiplier) are within the policy's caps."""
     fields = base_fields(ctx, fmt_caps(required), ctx.candidate.offering)
-    multipliers = ctx.facts.values(ctx.candidate.target, expand(rule.params["multiplier_property"]))
+    multiplier = expand(rule.params["multiplier_property"])
+    multipliers = ctx.facts.values(ctx.candidate.target, multiplier)
     factors = [number(f.object) for f in multipliers]
     used: list[Fact] = list(multipliers)
     verdict = Verdict.PASS
@@ -385,18 +436,26 @@ def check_price_cap(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     if any(f is None for f in factors):
         shown.append("price multiplier unreadable")
         verdict = Verdict.UNKNOWN
+    doubts = multiplier_doubts(ctx, multipliers, multiplier)
+    if doubts:
+        shown.extend(doubts)
+        verdict = Verdict.UNKNOWN
     # Several multipliers (sources that both apply): the largest is the strictest.
     factor = max((f for f in factors if f is not None), default=Decimal(1))
     for side in ("input", "output"):
         cap = getattr(required, side)
         if cap is None:
             continue
-        facts = lookup(ctx, rule, rule.params[f"{side}_property"]).facts
+        found = lookup(ctx, rule, rule.params[f"{side}_property"])
+        facts = found.facts
         prices = [number(f.object) for f in facts]
         known = [p for p in prices if p is not None]
         used.extend(facts)
         if not known or len(known) < len(prices):
             shown.append(f"{side} price not recorded" if not facts else f"{side} price unreadable")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        elif found.unsure:
+            shown.extend(found.doubts)
             verdict = worse(verdict, Verdict.UNKNOWN)
         if not known:
             continue
@@ -408,6 +467,16 @@ def check_price_cap(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     fields["value"] = ", ".join(shown)
     fields["detail"] = "; ".join(over)
     return Outcome(verdict, fields, tuple(used))
+
+
+def multiplier_doubts(ctx: CheckContext, multipliers, multiplier: URIRef) -> list[str]:
+    """Why a target's price multipliers (none: 1) may not be all there is."""
+    if multipliers:
+        return doubts_about(ctx, multipliers, multiplier, strictest=True)
+    if not ctx.facts.defaults_hold(ctx.candidate.provider, multiplier, BASE_LAYER):
+        return [f"whether {ctx.candidate.target_slug} costs more than {ctx.candidate.provider_slug}'s list price "
+                "is not known: the number of its targets with a price multiplier is not as declared"]
+    return []
 
 
 def fmt_caps(caps: Any) -> str:

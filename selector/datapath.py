@@ -37,8 +37,9 @@ def data_path(facts: FactIndex, candidate: Candidate) -> tuple[tuple[Hop, ...], 
     Routes pinned for this exact deployment (sel:Route) replace the offering's general
     routes (sel:routesTo), and are complete by definition: a pinned deployment's path
     is only its pinned upstreams. General routes are a closed list only where the
-    offering says so (sel:routesComplete); otherwise the path is open. An upstream that
-    is itself an aggregator adds its own upstreams, hop after hop.
+    offering declares how many there are (sel:closedList); otherwise the path is open. An
+    upstream that is itself an aggregator adds its own upstreams, hop after hop. A
+    provider whose kind is not recorded may be an aggregator: its path is open too.
     """
     c = candidate
     first = Hop(f"{c.provider_slug}/{c.target_slug}", c.target, c.offering, c.provider)
@@ -48,7 +49,11 @@ def data_path(facts: FactIndex, candidate: Candidate) -> tuple[tuple[Hop, ...], 
     seen = {(c.offering, c.target)}
     while todo:
         hop, depth = todo.pop(0)
-        if hop.provider is None or SEL.Aggregator not in facts.objects(hop.provider, SEL.providerKind):
+        kinds = facts.objects(hop.provider, SEL.providerKind) if hop.provider is not None else ()
+        if not kinds or not facts.closed_list(hop.provider, SEL.providerKind, single=True):
+            gaps.append(f"{hop.label}: what kind of provider {facts.label(hop.provider) if hop.provider else 'it'} "
+                        "is (whether it forwards requests to others) is not recorded")
+        if SEL.Aggregator not in kinds:
             continue
         if depth >= _MAX_DEPTH:
             gaps.append(f"{hop.label}: routes nest more than {_MAX_DEPTH} aggregators deep")
@@ -94,8 +99,7 @@ def _upstreams(facts: FactIndex, hop: Hop, gaps: list[str]) -> list[tuple[URIRef
     if not routes:
         gaps.append(f"the upstream providers of {name} are not recorded")
         return out
-    complete = facts.one(hop.offering, SEL.routesComplete)
-    if complete is None or complete.object.toPython() is not True:
+    if not facts.closed_list(hop.offering, SEL.routesTo):
         gaps.append(f"the recorded upstreams of {name} are not known to be all it may route to")
     for route in routes:
         if not isinstance(route.object, URIRef):

@@ -79,6 +79,7 @@ class FactIndex:
     _conflicts: dict[tuple[URIRef, URIRef], tuple[URIRef | None, str]] = field(default_factory=dict)
     _reverse: dict[tuple[URIRef, Node], tuple[URIRef, ...]] = field(default_factory=dict)
     _labels: dict[Node, str] = field(default_factory=dict)
+    _defaults: dict[tuple, bool] = field(default_factory=dict)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> "FactIndex":
@@ -144,22 +145,13 @@ class FactIndex:
                 )
         return index
 
-    def narrowest(self, scopes: Iterable[Node | None], predicate: URIRef) -> tuple[Fact, ...]:
-        """The property's facts at the first (narrowest) scope node stating it.
+    def noting_wider(self, facts: tuple[Fact, ...], wider: Iterable[Node | None], predicate: URIRef) -> tuple[Fact, ...]:
+        """The facts, each from an overlay noted with the lower layers' facts it replaces at the wider scopes.
 
         Where an overlay's fact at a narrower scope replaces a lower layer's fact at a
         wider one (an offering's retention over its provider's), the trail says so, as
         it does for an override at the same scope.
         """
-        nodes = list(scopes)
-        for position, node in enumerate(nodes):
-            facts = self.values(node, predicate)
-            if facts:
-                return self.noting_wider(facts, nodes[position + 1:], predicate)
-        return ()
-
-    def noting_wider(self, facts: tuple[Fact, ...], wider: Iterable[Node | None], predicate: URIRef) -> tuple[Fact, ...]:
-        """The facts, each from an overlay noted with the lower layers' facts it replaces at the wider scopes."""
         if all(f.layer in _SHIPPED for f in facts):
             return facts  # the shipped base states scopes as it means them: nothing to note
         rank = {name: i for i, name in enumerate(self.layers)}
@@ -178,9 +170,75 @@ class FactIndex:
             out.append(fact)
         return tuple(out)
 
+    # -- What is known to be complete (the ontology's "closed world" section) -------
+
+    def _lengths(self, subject: Node | None, link: URIRef, predicate: URIRef) -> list[tuple[int, str]]:
+        """Each readable list-length declaration on the subject for the property: (length, layer)."""
+        out = []
+        stated = self.values(subject, link)
+        # Each layer declares the lengths of its own lists: a later layer's declarations add to, not replace, them.
+        for fact in stated + (stated[0].overrides if stated else ()):
+            of, length = self.one(fact.object, SEL.listOf), self.one(fact.object, SEL.listLength)
+            count = number(length.object) if length is not None else None
+            if of is not None and of.object == predicate and count is not None and count >= 0 and count == int(count):
+                out.append((int(count), fact.layer))
+        return out
+
+    def closed_list(self, subject: Node | None, predicate: URIRef, *, single: bool = False) -> bool:
+        """Whether the subject's values of the property are all there are.
+
+        True where the layer stating them declares how many (``sel:closedList``) and that
+        many distinct values are stated; with ``single``, also where exactly one value is
+        stated and nothing is declared (a property judged by the strictest of its values:
+        one value is its own whole list).
+        """
+        facts = self.values(subject, predicate)
+        count = len({f.object for f in facts})
+        group = _group(facts[0].layer) if facts else None
+        lengths = self._lengths(subject, SEL.closedList, predicate)
+        if not lengths:
+            return single and count == 1
+        return any(n == count and (group is None or _group(at) == group) for n, at in lengths)
+
+    def closed_members(self, subject: Node | None, predicate: URIRef) -> bool:
+        """Whether every subject stating the property with this one as value is known (``sel:closedMembers``):
+        a bloc's member countries, say."""
+        lengths = self._lengths(subject, SEL.closedMembers, predicate)
+        if not lengths or not isinstance(subject, URIRef):
+            return False
+        layers = [
+            f.layer for member in self.subjects(predicate, subject) for f in self.values(member, predicate)
+            if f.object == subject
+        ]
+        return any(n == sum(1 for at in layers if _group(at) == _group(layer)) for n, layer in lengths)
+
+    def defaults_hold(self, wider: Node | None, predicate: URIRef, layer: str) -> bool:
+        """Whether the wider subject's value of the property may stand for a narrower subject that states none.
+
+        The narrower subjects are a model's offerings, a provider's offerings and targets,
+        and the targets an offering is available at. Where some of them in the same layer
+        state their own value (an offering's cap), the wider subject declares how many
+        (``sel:closedOverrides``); a count that does not match means one was deleted, so
+        the default cannot be trusted for any of them.
+        """
+        key = (wider, predicate, layer)
+        found = self._defaults.get(key)
+        if found is None:
+            narrower = set(self.subjects(SEL.model, wider)) | set(self.subjects(SEL.provider, wider))
+            narrower.update(n for n in self.objects(wider, SEL.availableAt) if isinstance(n, URIRef))
+            group = _group(layer)
+            count = sum(1 for n in narrower if any(_group(f.layer) == group for f in self.values(n, predicate)))
+            lengths = [n for n, at in self._lengths(wider, SEL.closedOverrides, predicate) if _group(at) == group]
+            found = self._defaults[key] = (count in lengths) if lengths else count == 0
+        return found
+
     def __getstate__(self) -> dict:
-        # Labels are remembered as they are asked for; the snapshot holds none.
-        return {**self.__dict__, "_labels": {}}
+        # Labels and default checks are remembered as they are asked for; the snapshot holds none.
+        return {**self.__dict__, "_labels": {}, "_defaults": {}}
+
+    def statements(self):
+        """Every (subject, property) with its effective facts."""
+        return self._facts.items()
 
     def values(self, subject: Node | None, predicate: URIRef) -> tuple[Fact, ...]:
         """The effective facts for a subject and property (empty when unknown)."""
@@ -291,6 +349,11 @@ class FactIndex:
             applied = self.objects(conflict, SEL.appliedSource)
             notes[(subject[0], prop[0])] = (applied[0] if applied else None, text)
         return notes
+
+
+def _group(layer: str) -> str:
+    """The layers a list-length declaration counts in: the shipped layers together, or one overlay."""
+    return "shipped" if layer in _SHIPPED else layer
 
 
 def _order(statement: _Statement) -> tuple:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from rdflib import URIRef
 from rdflib.term import Node
 
-from selector.checks import CheckContext, Outcome, base_fields, fmt
+from selector.checks import CheckContext, Outcome, base_fields, doubts_about, fmt
 from selector.facts import Fact, boolean, number
 from selector.namespaces import ODRL, RDFS, SEL, short
 from selector.results import Obligation, Verdict, worse
@@ -91,6 +91,10 @@ def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
             missing.add(f"the licence of {name} (sel:licence) in the knowledge base")
             verdict = worse(verdict, Verdict.UNKNOWN)
             continue
+        for doubt in doubts_about(ctx, licence_facts, SEL.licence, strictest=True):
+            lines.append(doubt)
+            missing.add(f"how many licences {name} has (sel:closedList) in the knowledge base")
+            verdict = worse(verdict, Verdict.UNKNOWN)
         for licence_fact in licence_facts:
             used.append(licence_fact)
             result = _judge_one(ctx, model, licence_fact.object, required, obligations)
@@ -140,6 +144,10 @@ def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obliga
     granted_line: str | None = None
     for permission in sorted(permissions, key=str):
         truth = _all(ctx, model, facts.objects(permission, ODRL.constraint), required)
+        if truth.value and not facts.closed_list(permission, ODRL.constraint):
+            # A grant is unconditional only where its list of conditions is known to be whole.
+            truth = _Truth(None, {f"how many conditions {_label(ctx, permission)} has (sel:closedList) in the "
+                                  "knowledge base"}, truth.facts)
         rule_label = _label(ctx, permission)
         if truth.value:
             granted = _Truth(True, facts=truth.facts + list(facts.values(permission, RDFS.label)))
@@ -171,7 +179,12 @@ def _judge_one(ctx: CheckContext, model: URIRef, licence: Node, required, obliga
         used.extend(failed_facts)
     else:
         granted_line = reasons[-1]
-    # Prohibitions: any whose constraints all hold forbids the use.
+    # Prohibitions: any whose constraints all hold forbids the use; none recorded means
+    # none only where the licence's list of prohibitions is known to be whole.
+    if not facts.closed_list(policy, ODRL.prohibition):
+        lines.append(f"the prohibitions of {licence_id} are not known to be all recorded")
+        missing.add(f"how many prohibitions {licence_id} has (sel:closedList) in the knowledge base")
+        verdict = worse(verdict, Verdict.UNKNOWN)
     for prohibition in sorted(facts.objects(policy, ODRL.prohibition), key=str):
         truth = _all(ctx, model, facts.objects(prohibition, ODRL.constraint), required)
         rule_label = _label(ctx, prohibition)
@@ -262,6 +275,8 @@ def _constraint(ctx: CheckContext, model: URIRef, node: Node, required) -> _Trut
     both = facts.one(node, ODRL["and"])
     if either is not None or both is not None:
         members = facts.items((either or both).object)
+        if not members:  # an empty or broken list: nothing to decide on
+            return _Truth(None, {f"the parts of constraint {short(node)} in the knowledge base"}, own)
         parts = [_constraint(ctx, model, m, required) for m in members]
         collected = own + [f for p in parts for f in p.facts]
         missing = set().union(*(p.missing for p in parts)) if parts else set()
@@ -306,10 +321,15 @@ def _operand(ctx: CheckContext, model: URIRef, left: Node, required):
         return SEL.Licensee, "", []
     if left == SEL.modelModality:
         inputs = ctx.facts.values(model, SEL.inputModality)
+        wanted = f"the input modalities of {ctx.facts.label(model)} (sel:inputModality) in the knowledge base"
         if not inputs:
-            return None, f"the input modalities of {ctx.facts.label(model)} (sel:inputModality) in the knowledge base", []
-        multimodal = any(f.object in _MULTIMODAL_INPUTS for f in inputs)
-        return (SEL.Multimodal if multimodal else SEL.Text), "", list(inputs)
+            return None, wanted, []
+        if any(f.object in _MULTIMODAL_INPUTS for f in inputs):
+            return SEL.Multimodal, "", list(inputs)
+        # Text only: known only where the list of input modalities is known to be whole.
+        if not ctx.facts.closed_list(model, SEL.inputModality):
+            return None, f"whether {wanted} are all recorded (sel:closedList)", list(inputs)
+        return SEL.Text, "", list(inputs)
     return None, f"a value for {short(left)}, which this engine does not evaluate", []
 
 
@@ -327,11 +347,16 @@ def _compare(ctx: CheckContext, actual, operator: Node, right: Node) -> bool | N
         }[operator]
     if operator == ODRL.isPartOf and isinstance(actual, URIRef) and isinstance(right, URIRef):
         if actual in ctx.places.blocs:
-            # A bloc as domicile: inside only if all its members are, outside only if none is.
+            # A bloc as domicile: inside only if all its members are, outside only if none is,
+            # and either only when the bloc's members are all known.
             members = ctx.places.members(actual)
-            inside = [ctx.places.country_within(m, right).verdict is Verdict.PASS for m in members]
+            judged = [ctx.places.country_within(m, right).verdict for m in members]
+            if not ctx.places.members_complete(actual) or Verdict.UNKNOWN in judged:
+                return None
+            inside = [v is Verdict.PASS for v in judged]
             return True if inside and all(inside) else (False if not any(inside) else None)
-        return ctx.places.place_within(actual, (right,)).verdict is Verdict.PASS
+        verdict = ctx.places.place_within(actual, (right,)).verdict
+        return None if verdict is Verdict.UNKNOWN else verdict is Verdict.PASS
     if operator == ODRL.isAnyOf:
         options = ctx.facts.items(right) or (right,)
         return actual in options

@@ -63,6 +63,8 @@ class Jurisdictions:
         self._members: dict[URIRef, tuple[URIRef, ...]] = {
             bloc: tuple(sorted(c for c in graph.predecessors(bloc) if c in self.countries)) for bloc in self.blocs
         }
+        #: Blocs whose member list is declared complete: only for these is "not a member" known.
+        self._complete = frozenset(b for b in self.blocs if facts.closed_members(b, SKOS.broader))
 
     def _code(self, node: URIRef) -> str:
         fact = self._facts.one(node, LOC.iso_alpha2)
@@ -86,6 +88,10 @@ class Jurisdictions:
         """The countries directly in a bloc."""
         return self._members.get(bloc, ())
 
+    def members_complete(self, bloc: URIRef) -> bool:
+        """Whether the bloc's member countries are all recorded (its length is declared and matches)."""
+        return bloc in self._complete
+
     def country_within(self, country: URIRef, jurisdiction: URIRef) -> Judgement:
         """Whether a country is, or is part of, the jurisdiction."""
         name, target = self.code(country), self.code(jurisdiction)
@@ -95,6 +101,11 @@ class Jurisdictions:
             return Judgement(Verdict.PASS, f"{name} is part of {target}", self._within[country][jurisdiction])
         if jurisdiction in self.countries:
             return Judgement(Verdict.FAIL, f"{name} is not {target}")
+        if jurisdiction not in self.blocs:
+            return Judgement(Verdict.UNKNOWN, f"{target} is not a country or bloc the knowledge base lists")
+        if jurisdiction not in self._complete:
+            return Judgement(Verdict.UNKNOWN, f"{name} is not recorded as part of {target}, but the members of "
+                                              f"{target} are not known to be all recorded")
         return Judgement(Verdict.FAIL, f"{name} is not part of {target}")
 
     def bloc_within(self, bloc: URIRef, jurisdiction: URIRef) -> Judgement:
@@ -105,10 +116,16 @@ class Jurisdictions:
         members = self.members(bloc)
         if not members:
             return Judgement(Verdict.UNKNOWN, f"the knowledge base lists no member countries of {name}")
-        outside = [m for m in members if self.country_within(m, jurisdiction).verdict is not Verdict.PASS]
+        judged = [(m, self.country_within(m, jurisdiction)) for m in members]
+        outside = [m for m, j in judged if j.verdict is Verdict.FAIL]
         if outside:
             listed = ", ".join(self.code(m) for m in outside[:5])
             return Judgement(Verdict.FAIL, f"{name} includes {listed}, not part of {target}")
+        unsure = [j for _, j in judged if j.verdict is Verdict.UNKNOWN]
+        if unsure:
+            return unsure[0]
+        if bloc not in self._complete:
+            return Judgement(Verdict.UNKNOWN, f"the members of {name} are not known to be all recorded")
         return Judgement(Verdict.PASS, f"every member of {name} is part of {target}")
 
     def __getstate__(self) -> dict:
@@ -147,6 +164,9 @@ class Jurisdictions:
             if not countries:
                 return Judgement(Verdict.UNKNOWN, f"no country is recorded for region {label}")
             verdict, reasons, used = Verdict.PASS, [], []
+            if not facts.closed_list(place, SEL.country, single=True):
+                reasons.append(f"{label} lies in several countries, not known to be all of them")
+                verdict = Verdict.UNKNOWN
             for country in countries:
                 used.append(country)
                 if not isinstance(country.object, URIRef):
@@ -161,10 +181,8 @@ class Jurisdictions:
         if depth >= 4:
             return Judgement(Verdict.UNKNOWN, f"where {label} runs is not resolved")
         members = [f.object for f in facts.values(place, SEL.memberRegion)]
-        complete = facts.one(place, SEL.memberRegionsComplete)
-        closed = bool(members) and complete is not None and complete.object.toPython() is True
-        used: list[Fact] = [complete] if closed else []
-        used += list(facts.values(place, SEL.memberRegion))
+        closed = bool(members) and facts.closed_list(place, SEL.memberRegion)
+        used: list[Fact] = list(facts.values(place, SEL.memberRegion))
         if not members and facts.has_type(place, SEL.GlobalEndpoint):
             # A global endpoint spans every region its provider runs.
             owner = facts.one(place, SEL.provider)

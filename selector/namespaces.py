@@ -91,6 +91,15 @@ PREFIXES: tuple[tuple[str, str], ...] = (
 _BY_LENGTH = sorted(PREFIXES, key=lambda p: -len(p[1]))
 
 
+def expand_short(name: str) -> URIRef | None:
+    """A prefixed name (``sel:closedList``) as its IRI, or None when the prefix is not one of ours."""
+    prefix, _, local = name.partition(":")
+    for known, namespace in PREFIXES:
+        if known == prefix:
+            return term(namespace + local)
+    return None
+
+
 def short(node: Node) -> str:
     """A node as people read it: a prefixed name for IRIs, the lexical form for literals."""
     if isinstance(node, URIRef):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from selector.checks import CheckContext, Outcome, base_fields, fmt
+from selector.checks import CheckContext, Outcome, base_fields, doubts_about, fmt
 from selector.datapath import Hop, data_path
 from selector.facts import Fact
 from selector.locations import Judgement
@@ -16,9 +16,18 @@ from selector.rules import Rule
 _SCOPES = ("target", "offering", "provider")
 
 
-def first_stated(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[Fact, ...]:
-    """A data term's facts on one hop, from the narrowest scope (target, offering, provider) stating it."""
-    return ctx.facts.narrowest((hop.scope(name) for name in _SCOPES), predicate)
+def hop_places(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[tuple[Fact, ...], list[str]]:
+    """Where one hop processes or stores data: the facts of the narrowest scope (target, offering,
+    provider) stating it, and the doubts about them (several places not known to be all, a
+    wider scope's places standing for a narrower one that may state its own)."""
+    nodes = [hop.scope(name) for name in _SCOPES]
+    for position, node in enumerate(nodes):
+        facts = ctx.facts.values(node, predicate)
+        if facts:
+            facts = ctx.facts.noting_wider(facts, nodes[position + 1:], predicate)
+            doubts = doubts_about(ctx, facts, predicate, strictest=True, default_from=node if position else None)
+            return facts, doubts
+    return (), []
 
 
 def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) -> Outcome:
@@ -37,13 +46,15 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     for hop in hops:
         if hop.route is not None:
             used.append(hop.route)
-        processing = first_stated(ctx, hop, SEL.processingIn)
-        storage = first_stated(ctx, hop, SEL.storageIn)
-        for kind, places in (("processing", processing), ("storage", storage)):
+        for kind, predicate in (("processing", SEL.processingIn), ("storage", SEL.storageIn)):
+            places, doubts = hop_places(ctx, hop, predicate)
             if not places:
                 problems.append(f"{hop.label}: {kind} location not recorded")
                 verdict = worse(verdict, Verdict.UNKNOWN)
                 continue
+            for doubt in doubts:
+                problems.append(f"{hop.label}: {doubt}")
+                verdict = worse(verdict, Verdict.UNKNOWN)
             for place in places:
                 used.append(place)
                 judgement = _judge(ctx, place, allowed)

@@ -23,11 +23,11 @@ from typing import Any, Callable, Hashable, Mapping
 
 from rdflib import URIRef
 
-from selector.checks import CheckContext, Found, lookup
+from selector.checks import CheckContext, Found, lookup, multiplier_doubts
 from selector.datapath import data_path
 from selector.facts import number
 from selector.namespaces import SEL
-from selector.residency import first_stated
+from selector.residency import hop_places
 from selector.results import Verdict, worse
 from selector.rules import Rule, expand
 
@@ -42,7 +42,7 @@ def _facts(found: Found) -> tuple:
 
 def _found(found: Found) -> tuple:
     """The facts found and whether any scope or hop that should state the property is silent."""
-    return _facts(found), bool(found.missing)
+    return _facts(found), found.unsure
 
 
 #: Kinds that read only the facts of the rule's property (not the route facts a data path adds).
@@ -68,23 +68,25 @@ def sign_lookup(ctx: CheckContext, rule: Rule) -> Hashable:
     extra = tuple(
         tuple(value for _, value in _values(lookup(ctx, rule, prop), expand(prop))) for prop in rule.params.get("also", ())
     )
-    return main, bool(found.missing), extra
+    return main, found.unsure, extra
 
 
 def sign_flag_at_target(ctx: CheckContext, rule: Rule) -> Hashable:
     """The flag's values, and whether the offering limits it to targets that leave this one out."""
-    limits = ctx.facts.objects(ctx.candidate.offering, expand(rule.params["at_property"]))
-    excluded_here = bool(limits) and ctx.candidate.target not in limits
-    return _found(lookup(ctx, rule)), bool(limits), excluded_here
+    at_property = expand(rule.params["at_property"])
+    limits = ctx.facts.objects(ctx.candidate.offering, at_property)
+    elsewhere = bool(limits) and ctx.candidate.target not in limits
+    return _found(lookup(ctx, rule)), bool(limits), elsewhere, ctx.facts.closed_list(ctx.candidate.offering, at_property)
 
 
 def sign_price_cap(ctx: CheckContext, rule: Rule) -> Hashable:
     """The target's price multipliers and the offering's input and output prices."""
-    multipliers = ctx.facts.objects(ctx.candidate.target, expand(rule.params["multiplier_property"]))
-    prices = tuple(
-        tuple(f.object for f in lookup(ctx, rule, rule.params[f"{side}_property"]).facts) for side in ("input", "output")
-    )
-    return multipliers, prices
+    multiplier = expand(rule.params["multiplier_property"])
+    multipliers = ctx.facts.values(ctx.candidate.target, multiplier)
+    found = [lookup(ctx, rule, rule.params[f"{side}_property"]) for side in ("input", "output")]
+    prices = tuple(tuple(f.object for f in each.facts) for each in found)
+    unsure = tuple(each.unsure for each in found)
+    return tuple(f.object for f in multipliers), prices, unsure, bool(multiplier_doubts(ctx, multipliers, multiplier))
 
 
 def sign_headquarters(ctx: CheckContext, rule: Rule) -> Hashable:
@@ -108,12 +110,11 @@ def place_key(ctx: CheckContext, place, depth: int = 0) -> Hashable:
         return "region", tuple(
             place_key(ctx, c, depth + 1) if isinstance(c, URIRef) else ("not a place", c)
             for c in facts.objects(place, SEL.country)
-        )
+        ), facts.closed_list(place, SEL.country, single=True)
     if depth >= 4:
         return ("too deep",)
     members = list(facts.objects(place, SEL.memberRegion))
-    complete = facts.one(place, SEL.memberRegionsComplete)
-    closed = bool(members) and complete is not None and complete.object.toPython() is True
+    closed = bool(members) and facts.closed_list(place, SEL.memberRegion)
     if not members and facts.has_type(place, SEL.GlobalEndpoint):
         owner = facts.one(place, SEL.provider)
         if owner is not None:
@@ -130,8 +131,8 @@ def sign_data_location(ctx: CheckContext, rule: Rule) -> Hashable:
     unrecorded = bool(gaps)
     for hop in hops:
         for predicate in (SEL.processingIn, SEL.storageIn):
-            stated = first_stated(ctx, hop, predicate)
-            if not stated:
+            stated, doubts = hop_places(ctx, hop, predicate)
+            if not stated or doubts:
                 unrecorded = True
             places.update(place_key(ctx, f.object) if isinstance(f.object, URIRef) else ("not a place", f.object)
                           for f in stated)
@@ -171,7 +172,7 @@ def _judge_place(places, key: Hashable, allowed: tuple) -> Verdict:
     if kind == "region":
         if not key[1]:
             return Verdict.UNKNOWN
-        verdict = Verdict.PASS
+        verdict = Verdict.PASS if key[2] else Verdict.UNKNOWN
         for country in key[1]:
             verdict = worse(verdict, _judge_place(places, country, allowed))
         return verdict
@@ -201,16 +202,16 @@ def verdict_data_location(ctx: CheckContext, signature: Hashable, required) -> V
 
 def verdict_price_cap(ctx: CheckContext, signature: Hashable, required) -> Verdict:
     """Price caps from the multipliers and the input and output prices."""
-    multipliers, prices = signature
+    multipliers, prices, unsure, multiplier_unsure = signature
     factors = [number(m) for m in multipliers]
-    verdict = Verdict.UNKNOWN if any(f is None for f in factors) else Verdict.PASS
+    verdict = Verdict.UNKNOWN if any(f is None for f in factors) or multiplier_unsure else Verdict.PASS
     factor = max((f for f in factors if f is not None), default=Decimal(1))
-    for side, objects in zip(("input", "output"), prices):
+    for side, objects, doubt in zip(("input", "output"), prices, unsure):
         cap = getattr(required, side)
         if cap is None:
             continue
         known = [n for n in (number(o) for o in objects) if n is not None]
-        if not known or len(known) < len(objects):
+        if not known or len(known) < len(objects) or doubt:
             verdict = worse(verdict, Verdict.UNKNOWN)
         if known and max(known) * factor > Decimal(str(cap)):
             verdict = Verdict.FAIL

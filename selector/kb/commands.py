@@ -80,3 +80,36 @@ def stats_command(overlays: tuple[Path, ...], base_dir: Path | None) -> None:
         click.echo(error.one_line(), err=True)
         raise SystemExit(2) from None
     click.echo(stats(knowledge_base).render_text(), nl=False)
+
+
+@kb.command("lengths")
+@click.option("--write", is_flag=True, help="Write ontology/kb/list-lengths.trig instead of printing it.")
+@_BASE_DIR
+def lengths_command(write: bool, base_dir: Path | None) -> None:
+    """Count the lists the engine reads as complete, and print or write their lengths.
+
+    The engine reads a list as complete (a licence's prohibitions, a bloc's members,
+    the offerings that cap a model's context window) only where its length is
+    declared; for the shipped knowledge base the declarations are counted here and
+    kept in ontology/kb/list-lengths.trig, which `selector kb validate` checks.
+    Run it with --write after changing the shipped facts.
+
+    \b
+    Examples:
+      selector kb lengths
+      selector kb lengths --write
+    """
+    from selector.facts import FactIndex
+    from selector.kb import lengths
+    from selector.kb.load import load_knowledge_base
+    from selector.paths import ontology_dir
+
+    try:
+        if write:
+            click.echo(f"wrote {lengths.write(base_dir or ontology_dir())}")
+            return
+        knowledge_base = load_knowledge_base((), base_dir=base_dir)
+    except SelectorError as error:
+        click.echo(error.one_line(), err=True)
+        raise SystemExit(2) from None
+    click.echo(lengths.render(knowledge_base, lengths.expected(FactIndex.build(knowledge_base))), nl=False)

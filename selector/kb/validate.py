@@ -13,6 +13,7 @@ and owns the exit code.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import defaultdict
@@ -28,7 +29,7 @@ from rdflib.term import Node
 from selector.errors import KnowledgeBaseError
 from selector.kb.load import ONTOLOGY_GRAPH, ONTOLOGY_LAYER, SHIPPED_LAYERS, KnowledgeBase
 from selector.kb.stats import count_facts, fact_graphs, source_descriptions
-from selector.namespaces import DPV, LOC, PREFIXES, SEL, XSD, short
+from selector.namespaces import DPV, LOC, PREFIXES, SEL, XSD, expand_short, short
 from selector.paths import ontology_dir
 from selector.text import printable
 
@@ -137,6 +138,7 @@ def validate(
     said = {(v.file, v.subject, v.message.split(": ", 1)[0]) for v in found}
     found.update(v for v in _literals(kb) if (v.file, v.subject, v.message.split(": ", 1)[0]) not in said)
     found.update(_jurisdiction_codes(kb, where))
+    found.update(_list_lengths(kb, where, check_shipped=only_layers is None))
     if only_layers is not None:
         found.update(_shipped_jurisdictions(kb, only_layers))
         files = {quad.file for quad in kb.quads if quad.layer in only_layers}
@@ -205,7 +207,8 @@ class _Locator:
                 continue
             self.by_triple.setdefault((quad.subject, quad.predicate, quad.object), quad.file)
             self.by_subject_property.setdefault((quad.subject, quad.predicate), quad.file)
-            self.by_subject.setdefault(quad.subject, quad.file)
+            if quad.predicate not in _LENGTH_LINKS:  # a list-length file is never where a subject is described
+                self.by_subject.setdefault(quad.subject, quad.file)
             if quad.graph is not None:
                 self.by_graph.setdefault(quad.graph, quad.file)
             self.by_object.setdefault(quad.object, quad.file)
@@ -315,6 +318,7 @@ def _shacl(data: Graph, shapes: Graph, where: _Locator) -> Iterable[Violation]:
             yield Violation(where.file(focus), show(focus), text)
 
 
+_LENGTH_LINKS = frozenset({SEL.closedList, SEL.closedMembers, SEL.closedOverrides})
 _SHAPE_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 
 
@@ -382,6 +386,21 @@ def _jurisdiction_codes(kb: KnowledgeBase, where: _Locator) -> Iterable[Violatio
             for node in nodes:
                 yield Violation(where.file(node, LOC.iso_alpha2), show(node),
                                 f"loc:iso_alpha2: another jurisdiction has the code \"{code}\"")
+
+
+def _list_lengths(kb: KnowledgeBase, where: _Locator, *, check_shipped: bool) -> Iterable[Violation]:
+    """Declared list lengths that no longer match their lists, and shipped lists that need one and have none."""
+    from selector.facts import FactIndex
+    from selector.kb import lengths
+
+    facts = FactIndex.build(kb)
+    shipped = None
+    if check_shipped:
+        base = [q for q in kb.quads if q.layer in SHIPPED_LAYERS]
+        shipped = facts if len(base) == len(kb.quads) else FactIndex.build(dataclasses.replace(kb, quads=tuple(base)))
+    for subject, problem in lengths.problems(facts, shipped):
+        link = problem.split(" ", 1)[0]
+        yield Violation(where.file(subject, expand_short(link)), show(subject), problem)
 
 
 _PLACE_TYPES = frozenset({DPV.Country, DPV.SupraNationalUnion})

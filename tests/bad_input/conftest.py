@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from selector.kb import lengths
 from selector.paths import ontology_dir
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -20,4 +21,5 @@ def small_base(tmp_path_factory) -> Path:
     for name in ("selector.ttl", "shapes.ttl"):
         shutil.copy(ontology_dir() / name, base / name)
     shutil.copy(TESTS / "rules" / "world.trig", base / "kb" / "world.trig")
+    lengths.write(base)
     return base

@@ -96,7 +96,7 @@ TURTLE_TOKENS = [
     b'"', b'"""', b"'", b"^^xsd:integer", b"^^<http://www.w3.org/2001/XMLSchema#boolean>", b"@en", b"@",
     b"_:b0", b"[", b"]", b"(", b")", b"{", b"}", b";", b",", b".", b" a ", b"GRAPH ", b"true", b"1e999",
     b"-0", b"\\u0000", b"\\U0010FFFF", b"\\", b"\x00", b"\xff", b"\xc3\x28", b"#", b"\n", b"sel:routesTo ",
-    b"sel:memberRegion ", b"sel:memberRegionsComplete true ", b"sel:processingIn sel:AnyLocation ",
+    b"sel:memberRegion ", b"sel:closedList [ sel:listOf sel:memberRegion ; sel:listLength 1 ] ", b"sel:processingIn sel:AnyLocation ",
     b"skos:broader ", b"rdf:first ", b"rdf:rest ", b"rdf:nil", b"sel:Source", b"src:x { ", b"}\n",
     b"provider:router sel:providerKind sel:Aggregator .\n", b"offering:m1--router sel:routesTo offering:m1--router .\n",
     b'"' + b"x" * 5000 + b'"', b"(" * 200, b"[ sel:a " * 100,
@@ -284,7 +284,7 @@ def targets(ws: Workspace) -> list[Target]:
     ttl_seeds += _files((TESTS / "kb" / "fixtures" / "overlays", "*.ttl"))
     ttl_seeds.append(b"@prefix sel: <https://w3id.org/selector/ns#> .\n"
                      b"<https://w3id.org/selector/kb/target/cloud--eu-zone> sel:memberRegion "
-                     b"<https://w3id.org/selector/kb/target/cloud--eu-zone> ; sel:memberRegionsComplete true .\n")
+                     b"<https://w3id.org/selector/kb/target/cloud--eu-zone> ; sel:closedList [ sel:listOf sel:memberRegion ; sel:listLength 1 ] .\n")
     return [
         Target("policy", policy_seeds, YAML_TOKENS, ws.policy),
         Target("rules", rule_seeds, YAML_TOKENS, ws.rule),

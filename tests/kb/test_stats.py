@@ -28,13 +28,13 @@ def test_counts_of_the_minimal_base(base: Path) -> None:
         "self-hosted targets": 0,
         "deployment targets": 3,
         "licences": 1,
-        "sources": 9,
+        "sources": 10,
         "claims": 1,
         "conflicts": 1,
     }
     assert summary.count(SEL.Offering) == 2
     assert summary.candidate_deployments == 3
-    assert summary.facts == 97
+    assert summary.facts == 117
     assert summary.oldest_as_of == date(2025, 12, 1)
     assert summary.newest_as_of == date(2026, 11, 22)
     assert summary.unsourced_facts == 0

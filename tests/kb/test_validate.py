@@ -74,7 +74,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 def test_clean_base_is_valid(clean: Run) -> None:
     assert clean.exit_code == 0, "\n".join(clean.lines)
-    assert clean.lines == ["knowledge base is valid: 97 facts from 9 sources"]
+    assert clean.lines == ["knowledge base is valid: 117 facts from 10 sources"]
 
 
 def test_broken_base_exits_1_with_a_summary(broken: Run) -> None:

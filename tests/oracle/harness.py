@@ -15,10 +15,12 @@ from selector.checks import KINDS
 from selector.evaluate import Engine
 from rdflib.namespace import OWL, RDF, RDFS
 
+from selector.kb.lengths import with_lengths
 from selector.kb.load import KnowledgeBase, Quad, load_knowledge_base
 from selector.policy import Policy, load_policy
 from selector.rules import load_rules
 
+from .oracle import SEL as SEL_NS
 from .oracle import Oracle
 from .worlds import Layout, World, write_policy, write_world
 
@@ -134,9 +136,43 @@ class Pair:
 
 
 def pair(world: World, root: Path, layout: Layout = Layout(), *, fast: bool = True) -> Pair:
-    """Load a world and compile it for both evaluators."""
-    kb = (load_fast if fast else load)(world, root, layout)
+    """Load a world and compile it for both evaluators.
+
+    The world's lists are declared as a maintainer would declare them: the lengths the
+    engine counts (``with_lengths``), and, where the world marks a zone's member regions
+    or an aggregator's routes complete (the oracle reads ``sel:memberRegionsComplete`` and
+    ``sel:routesComplete``, a world's plain words for it), their lengths.
+    """
+    kb = with_lengths(declare_complete((load_fast if fast else load)(world, root, layout)))
     return Pair(kb, Engine(kb, RULES), Oracle(kb))
+
+
+_COMPLETE = {SEL_NS.memberRegionsComplete: SEL_NS.memberRegion, SEL_NS.routesComplete: SEL_NS.routesTo}
+
+
+def declare_complete(kb: KnowledgeBase) -> KnowledgeBase:
+    """A list-length declaration for each list the world says is complete, in the layer of the list's facts."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from selector.facts import FactIndex
+
+    facts = FactIndex.build(kb)
+    quads = list(kb.quads)
+    for marker, listed in _COMPLETE.items():
+        for subject in {q.subject for q in kb.quads if q.predicate == marker}:
+            flags = facts.values(subject, marker)
+            members = facts.values(subject, listed)
+            if not flags or not members or not all(f.object == Literal(True) for f in flags):
+                continue
+            node = BNode()
+            layer = members[0].layer
+            graph = min(str(q.graph) for q in kb.quads if q.subject == subject and q.predicate == listed
+                        and q.layer == layer and q.graph is not None)
+            count = Literal(len({f.object for f in members}), datatype=XSD.integer)
+            for s, p, o in ((subject, SEL_NS.closedList, node), (node, SEL_NS.listOf, listed), (node, SEL_NS.listLength, count)):
+                quads.append(Quad(s, p, o, URIRef(graph), layer, "(declared by the test harness)"))
+    return dataclasses.replace(kb, quads=tuple(quads))
 
 
 def minimise(world: World, fails: Callable[[World], bool]) -> World:

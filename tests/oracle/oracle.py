@@ -15,6 +15,7 @@ descriptions, written out by hand as plain loops over sets of values:
 * A value that is missing, or is not of the expected kind (a word where a number or
   a place is expected), is unknown. Unknown never passes: the requirement's verdict
   is unknown unless another value fails it.
+* A provider whose kind is not recorded may be an aggregator: its path is open.
 * An aggregator's data path is its own hop plus, for each upstream offering it may
   route to, one hop per target of that offering; routes pinned to the deployment
   (``sel:Route``) replace the offering's general routes and are all there is; an
@@ -262,7 +263,10 @@ class Oracle:
 
         def follow(offering: Node, target: Node, provider: Node | None) -> None:
             nonlocal gap
-            if provider is None or SEL.Aggregator not in self.values(provider, SEL.providerKind):
+            kinds = self.values(provider, SEL.providerKind) if provider is not None else []
+            if not kinds:
+                gap = True  # a provider of no recorded kind may forward requests: the path is open
+            if SEL.Aggregator not in kinds:
                 return
             if (offering, target) in seen:
                 return

@@ -112,6 +112,7 @@ def test_oracle_sees_every_candidate_kind() -> None:
         (LOC.EU, RDF.type, DPV.SupraNationalUnion), (LOC.DE, SKOS.broader, LOC.EU),
         (MODEL.m0, RDF.type, SEL.Model), (MODEL.m0, SEL.slug, Literal("m0")),
         (PROVIDER.p0, RDF.type, SEL.Provider), (PROVIDER.p0, SEL.slug, Literal("p0")),
+        (PROVIDER.p0, SEL.providerKind, SEL.CloudPlatform),
         (OFFERING["m0--p0"], RDF.type, SEL.Offering), (OFFERING["m0--p0"], SEL.model, MODEL.m0),
         (OFFERING["m0--p0"], SEL.provider, PROVIDER.p0),
     ):

@@ -146,7 +146,10 @@ def test_tightening_never_adds_an_allowed_candidate(case) -> None:
     with scratch() as root:
         both = pair(world, root)
         before = _allowed(both, data, root / "before.yaml")
-        after = _allowed(both, stricter, root / "after.yaml")
+        try:
+            after = _allowed(both, stricter, root / "after.yaml")
+        except PolicyError:
+            return  # tightened past what a policy may say (more output than context): refused, so nothing allowed
     assert after <= before, f"{change} allowed {sorted(after - before)}\n{stricter}\n{world.dump()}"
 
 
@@ -155,10 +158,12 @@ def test_tightening_never_adds_an_allowed_candidate(case) -> None:
 # ---------------------------------------------------------------------------
 
 #: Properties whose statements make up a list another fact says is complete (an
-#: aggregator's routes with sel:routesComplete, a zone's members with
-#: sel:memberRegionsComplete, an upstream's targets, a bloc's member countries, the
-#: regions a global endpoint's provider runs), or that switch what the other facts mean
-#: (an aggregator's kind): deleting one edits the list rather than leaving a gap.
+#: aggregator's routes or a zone's members, declared complete by the world, an
+#: upstream's targets, a bloc's member countries, the regions a global endpoint's
+#: provider runs), or that switch what the other facts mean (an aggregator's kind):
+#: deleting one edits the list rather than leaving a gap. (These random worlds are
+#: given list lengths counted after the deletion; the shipped base's lengths are fixed,
+#: and tests/properties/test_deletion.py deletes each of its statements in turn.)
 #: test_forgotten_route_is_not_a_pass covers a route list that is not said to be complete.
 CLOSED_WORLD = frozenset({
     SEL.routesTo, SEL.routeFrom, SEL.routeAt, SEL.routeTo, SEL.routeToTarget, SEL.availableAt,

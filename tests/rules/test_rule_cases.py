@@ -10,6 +10,7 @@ import yaml
 
 from selector.checks import KINDS
 from selector.evaluate import Engine
+from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
 from selector.paths import ontology_dir
 from selector.policy import load_policy
@@ -47,6 +48,7 @@ def _world(tmp_path: Path, facts: str) -> Path:
         f"src:case {{\n{facts}\n}}\n"
     )
     (root / "kb" / "case.trig").write_text(case, encoding="utf-8")
+    lengths.write(root)  # as a maintainer does after editing the facts
     return root
 
 
