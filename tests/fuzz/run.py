@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     workspace = Workspace()
     chosen = [t for t in targets(workspace) if not args.target or t.name in args.target]
     if not chosen:
-        parser.error("no such target; targets: policy, rules, kb-trig, kb-turtle")
+        parser.error("no such target; targets: policy, rules, kb-trig, kb-turtle, special-files")
     tried: Counter[str] = Counter()
     accepted: Counter[str] = Counter()
     known: Counter[str] = Counter()

@@ -12,6 +12,7 @@ bytes (flips, deletions, duplications, splices) and on tokens the formats care a
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import tempfile
@@ -25,10 +26,14 @@ from rdflib import Graph, Literal, URIRef
 from selector.checks import KINDS
 from selector.errors import SelectorError
 from selector.evaluate import Engine
+from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
+from selector.kb.validate import overlay_error
 from selector.paths import ontology_dir, rules_dir
 from selector.policy import PolicyVocabulary, load_policy
+from selector.render import RENDERERS
 from selector.rules import load_rules
+from selector.text import unsafe_char
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
@@ -90,6 +95,9 @@ YAML_TOKENS = [
     b"\x00", b"\xff", b"\xef\xbb\xbf", b"\xfe\xff", b"~", b"null", b"yes", b"NO", b"1e999", b".nan", b"-.inf",
     b"0x1F", b"2026-13-45", b"9" * 40, b"[" * 64, b"{a: " * 40, b"\\u0000", b"%YAML 1.1\n", b"%TAG ! tag:x:\n",
     b"require", b"residency", b"exclude", b"version: 1\n", b"unknown: warn\n", b"\xe2\x80\xa8", b"\xc3\x28",
+    b".NaN", b".INF", b"NaN", b"inf", b"3:20:00", b"0o17", b"0755", b"1_000", b"0b101",
+    b"\x1b[2J", b"\x1b]0;title\x07", b"\xe2\x80\xae", b"\xc2\x9b", b"\x7f", b"\r", b"\x08", b'"\\e[31m"',
+    b"pattern: '^(a+)+$'", b"$ref: 'http://x/'",
 ]
 TURTLE_TOKENS = [
     b"@prefix x: <http://x/> .\n", b"@base <http://b/> .\n", b"PREFIX y: <http://y/>\n", b"<", b">", b"<>",
@@ -100,6 +108,11 @@ TURTLE_TOKENS = [
     b"skos:broader ", b"rdf:first ", b"rdf:rest ", b"rdf:nil", b"sel:Source", b"src:x { ", b"}\n",
     b"provider:router sel:providerKind sel:Aggregator .\n", b"offering:m1--router sel:routesTo offering:m1--router .\n",
     b'"' + b"x" * 5000 + b'"', b"(" * 200, b"[ sel:a " * 100,
+    b'"NaN"^^xsd:double', b'"INF"^^xsd:double', b'"-INF"^^<http://www.w3.org/2001/XMLSchema#double>',
+    b'"yes"^^xsd:boolean', b'"TRUE"^^xsd:boolean', b"-100", b'"\u001b[2J"', b'"\u202e"', b'"a\nb"',
+    b"\x1b]0;title\x07", b"\xe2\x80\xae", b"\xc2\x9b", b"loc:US loc:iso_alpha2 \"EU\" .\n",
+    b"cert:SOC2 skos:broader cert:SOC2Type2 . cert:SOC2Type2 skos:broader cert:SOC2 .\n",
+    b"sel:closedList [ sel:listOf sel:storageIn ; sel:listLength 2 ] ", b"sel:listLength ",
 ]
 
 
@@ -187,6 +200,7 @@ class Workspace:
         (self.base / "kb").mkdir(parents=True)
         (self.base / "selector.ttl").write_text(_individuals(), encoding="utf-8")
         shutil.copy(TESTS / "rules" / "world.trig", self.base / "kb" / "world.trig")
+        lengths.write(self.base)
         self.no_rules = self.root / "no-rules"
         self.no_rules.mkdir()
         self.rules = load_rules(kinds=KINDS)
@@ -237,16 +251,53 @@ class Workspace:
             kb = load_knowledge_base([path], base_dir=self.base)
         except SelectorError:
             return False
+        refused = overlay_error(kb) is not None  # what every deciding command does first
+        # The engine must also survive what validation refuses (a cycle, an odd value).
         engine = Engine(kb, self.rules)
         for policy in self.policies:
-            engine.select(policy)
-        return True
+            report = engine.select(policy)
+            for fmt in ("table", "text", "markdown", "html"):
+                _printable(RENDERERS[fmt](report, True), fmt)
+        return not refused
+
+    def special(self, data: bytes) -> bool:
+        """A FIFO, a device, a folder or a dangling link where a policy, rule or overlay file is expected."""
+        kind = data.decode("ascii", "replace").strip() or "fifo"
+        for name, load in (("policy.yaml", lambda p: load_policy(p, VOCABULARY)),
+                           ("overlay.trig", lambda p: load_knowledge_base([p], base_dir=self.base))):
+            path = self.root / "special" / name
+            shutil.rmtree(path.parent, ignore_errors=True)
+            path.parent.mkdir()
+            if kind.startswith("fifo"):
+                os.mkfifo(path)
+            elif kind.startswith("zero"):
+                path.symlink_to("/dev/zero")
+            elif kind.startswith("null"):
+                path.symlink_to("/dev/null")
+            elif kind.startswith("dir"):
+                path.mkdir()
+            else:
+                path.symlink_to(self.root / "nowhere")
+            try:
+                load(path)
+            except SelectorError:
+                continue
+            if not kind.startswith("null"):  # /dev/null is refused too, as not a regular file
+                raise AssertionError(f"{kind} accepted as {name}")
+        return False
 
     @property
     def engine_kb(self):
         if not hasattr(self, "_kb"):
             self._kb = load_knowledge_base(base_dir=self.base)
         return self._kb
+
+
+def _printable(text: str, fmt: str) -> None:
+    """Rendered output must hold no control or format character but the newlines between lines."""
+    bad = sorted({hex(ord(c)) for c in text if c != "\n" and unsafe_char(c)})
+    if bad:
+        raise AssertionError(f"{fmt} output holds raw control characters {bad}")
 
 
 def _individuals() -> str:
@@ -290,4 +341,6 @@ def targets(ws: Workspace) -> list[Target]:
         Target("rules", rule_seeds, YAML_TOKENS, ws.rule),
         Target("kb-trig", trig_seeds, TURTLE_TOKENS, lambda data: ws.overlay(data, ".trig")),
         Target("kb-turtle", ttl_seeds, TURTLE_TOKENS, lambda data: ws.overlay(data, ".ttl")),
+        Target("special-files", [b"fifo", b"zero", b"null", b"dir", b"dangling"], [b"fifo", b"zero", b"dir"],
+               ws.special),
     ]
