@@ -110,9 +110,13 @@ def _between_catalogs(catalog: str, files: dict[str, str], others: dict[str, dic
                 continue
             found.append(CatalogDisagreement(
                 short(URIRef(key[0])), short(URIRef(key[1])),
-                tuple((catalog, v) for v in sorted(mine[key])) + tuple((other, v) for v in sorted(theirs[key])),
+                tuple((catalog, _show(v)) for v in sorted(mine[key])) + tuple((other, _show(v)) for v in sorted(theirs[key])),
             ))  # fmt: skip
     return found
+
+
+def _show(value: str) -> str:
+    return short(URIRef(value)) if value.startswith(("http://", "https://")) else value
 
 
 def _retired_elsewhere(plan: Plan, files: dict[str, str], others: dict[str, dict[str, str]]) -> list[str]:

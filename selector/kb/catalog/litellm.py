@@ -131,7 +131,7 @@ def _record(key: str, entry: dict[str, Any], data: dict[str, Any]) -> Record:
         path=FILE,
         provider=_provider(entry, data),
         model_id=key,
-        title=f'LiteLLM {FILE} ({SNAPSHOT.edition}), key "{key}"',
+        title=f"LiteLLM {FILE} ({SNAPSHOT.edition}), key '{key}'",
         mode=mode if isinstance(mode, str) else None,
         alias_of=alias if isinstance(alias, str) else None,
         tool_call=flag(entry.get("supports_function_calling")),

@@ -100,6 +100,12 @@ def plan_import(mapping: Mapping, records: tuple[Record, ...], snapshot: Snapsho
     for key in sorted(active):
         used += builder.offering(key[0], key[1], active[key])
     used_keys = sorted({m.record.key for m in used})
+    placed = {u.record.key for u in unmapped} | set(used_keys)
+    unmapped += [
+        Unmapped(m.record, "duplicate", f"{m.model}: described by another entry")
+        for m in mapped
+        if m.record.key not in placed
+    ]
     # A retired record may still describe its model (the maker's own entry): it is imported.
     unmapped = [u for u in unmapped if u.record.key not in set(used_keys)]
     unmapped.sort(key=lambda u: (u.reason, u.record.key))
@@ -173,11 +179,16 @@ class _Builder:
             self.out.add(MODELS_FILE, g, iri, SEL.family, Literal(r.family))
         if r.release_date:
             self.out.add(MODELS_FILE, g, iri, SEL.releaseDate, day(r.release_date))
+        context = self.curated.number(iri, SEL.contextWindow) or _num(r.context)
         for field_name, prop in _LIMITS:
             value = getattr(r, field_name)
-            if value is not None:
-                values[prop] = value
-                self.out.add(MODELS_FILE, g, iri, prop, integer(value))
+            if value is None:
+                continue
+            values[prop] = value
+            # An input limit no lower than the context window adds nothing (the window binds).
+            if prop == SEL.maxInputTokens and context is not None and Decimal(value) >= context:
+                continue
+            self.out.add(MODELS_FILE, g, iri, prop, integer(value))
         for kinds, prop in ((r.modalities_in, SEL.inputModality), (r.modalities_out, SEL.outputModality)):
             found = [modality(k) for k in kinds if modality(k) is not None]
             values[prop] = bool(found)

@@ -17,6 +17,7 @@ REASONS: dict[str, str] = {
     "ambiguous": "the catalog id could name more than one model (a moving alias, a pre-release snapshot)",
     "maker-mismatch": "a model file of one lab for a model the mapping gives another maker",
     "retired": "the retirement date is on or before the snapshot date (its availability is not imported)",
+    "duplicate": "another entry of the catalog describes the same model (the one whose id models.yaml lists first is used)",
     "no-offering": "a model description for a model no in-scope provider offers in this catalog (or offers only retired)",
 }
 """Reason code -> what it means, as the report explains it."""
