@@ -221,3 +221,22 @@ def test_shipped_files_equal_a_fresh_import_of_the_snapshots(catalog: str) -> No
     assert result.files == read_folder(catalog_folder(kb_dir, catalog)), (
         f"ontology/kb/catalog/{catalog} is not a fresh import; run: selector kb import {catalog} ..."
     )
+
+
+def test_ranking_reads_the_strictest_of_several_values(tmp_path: Path) -> None:
+    from selector.api import Selector
+
+    overlay = tmp_path / "two-prices.trig"
+    overlay.write_text(
+        "@prefix sel: <https://w3id.org/selector/ns#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n@prefix offering: <https://w3id.org/selector/kb/offering/> .\n"
+        "<urn:x:a> a sel:Source ; dcterms:source <https://example.org/a> ; sel:asOf \"2026-01-01\"^^xsd:date .\n"
+        "<urn:x:b> a sel:Source ; dcterms:source <https://example.org/b> ; sel:asOf \"2026-01-01\"^^xsd:date .\n"
+        "<urn:x:a> { offering:gemini-2.5-flash--vertex-ai sel:inputPricePerMTok 0.1 ; sel:contextWindow 2000000 . }\n"
+        "<urn:x:b> { offering:gemini-2.5-flash--vertex-ai sel:inputPricePerMTok 9.0 ; sel:contextWindow 300000 . }\n",
+        encoding="utf-8",
+    )
+    selector = Selector(overlays=(overlay,))
+    report = selector.select(selector.load_policy(ROOT / "examples" / "eu-finetune-long-context.yaml"))
+    (flash,) = [d for d in report.decisions if d.candidate.id == "gemini-2.5-flash@vertex-ai/eu"]
+    assert dict(flash.ranked_by) == {"largest_context": "300,000 tokens", "lowest_price": "$9 / $2.5 per Mtok"}
