@@ -18,9 +18,18 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from selector.kb.load import SHIPPED_LAYERS as _SHIPPED
-from selector.kb.load import KnowledgeBase, Source
+from selector.kb.load import CATALOG_LAYER, KnowledgeBase, Source
 from selector.namespaces import RDF, RDFS, SEL, short, term
 from selector.results import Evidence
+
+CATALOG_SINGLE_VALUED: frozenset[URIRef] = frozenset(
+    {
+        SEL.contextWindow, SEL.maxInputTokens, SEL.maxOutputTokens, SEL.toolCalling, SEL.openWeights,
+        SEL.inputPricePerMTok, SEL.outputPricePerMTok, SEL.cachedInputPricePerMTok, SEL.releaseDate,
+        SEL.maker, SEL.family, SEL.status, SEL.deprecatedOn, SEL.retiresOn,
+    }
+)  # fmt: skip
+"""Properties a catalog gives one value of per subject: two catalog values that differ are noted."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ class FactIndex:
     layers: tuple[str, ...]
     _facts: dict[tuple[URIRef, URIRef], tuple[Fact, ...]] = field(default_factory=dict)
     _by_type: dict[URIRef, tuple[URIRef, ...]] = field(default_factory=dict)
-    _conflicts: dict[tuple[URIRef, URIRef], tuple[URIRef | None, str]] = field(default_factory=dict)
+    _conflicts: dict[tuple[URIRef, URIRef], list[tuple[URIRef | None, str]]] = field(default_factory=dict)
     _reverse: dict[tuple[URIRef, Node], tuple[URIRef, ...]] = field(default_factory=dict)
     _labels: dict[Node, str] = field(default_factory=dict)
     _defaults: dict[tuple, bool] = field(default_factory=dict)
@@ -135,13 +144,20 @@ class FactIndex:
                         reverse[(predicate, fact.object)].add(subject)
         index._reverse = {k: tuple(sorted(v)) for k, v in reverse.items()}
         index._conflicts = index._collect_conflicts()
+        notes: dict[tuple[URIRef, URIRef], list[str]] = defaultdict(list)
         # A conflict note explains the applied claim; it does not apply once a later
         # layer (an organisation's overlay) has replaced that claim.
-        for key, (applied, note) in index._conflicts.items():
+        for key, conflicts in index._conflicts.items():
             facts = index._facts.get(key, ())
-            if facts and any(f.source and f.source.iri == applied for f in facts):
+            sources = {f.source.iri for f in facts if f.source}
+            notes[key] += [note for applied, note in conflicts if applied in sources]
+        for key, note in index._catalog_disagreements().items():
+            notes[key].append(note)
+        for key, texts in notes.items():
+            if texts:
                 index._facts[key] = tuple(
-                    Fact(f.subject, f.predicate, f.object, f.source, f.layer, f.overrides, note) for f in facts
+                    Fact(f.subject, f.predicate, f.object, f.source, f.layer, f.overrides, "; ".join(texts))
+                    for f in index._facts[key]
                 )
         return index
 
@@ -327,8 +343,8 @@ class FactIndex:
         fact = self.one(subject, RDFS.label)
         return str(fact.object) if fact is not None else self.label(subject)
 
-    def _collect_conflicts(self) -> dict[tuple[URIRef, URIRef], tuple[URIRef | None, str]]:
-        notes: dict[tuple[URIRef, URIRef], tuple[URIRef | None, str]] = {}
+    def _collect_conflicts(self) -> dict[tuple[URIRef, URIRef], list[tuple[URIRef | None, str]]]:
+        notes: dict[tuple[URIRef, URIRef], list[tuple[URIRef | None, str]]] = defaultdict(list)
         for conflict in self.instances(SEL.Conflict):
             subject = self.objects(conflict, SEL.conflictSubject)
             prop = self.objects(conflict, SEL.conflictProperty)
@@ -347,7 +363,25 @@ class FactIndex:
             if resolution is not None:
                 text += f"; applied because: {resolution.object}"
             applied = self.objects(conflict, SEL.appliedSource)
-            notes[(subject[0], prop[0])] = (applied[0] if applied else None, text)
+            notes[(subject[0], prop[0])].append((applied[0] if applied else None, text))
+        return dict(notes)
+
+    def _catalog_disagreements(self) -> dict[tuple[URIRef, URIRef], str]:
+        """Notes for single-valued facts that only catalogs state and that they state differently.
+
+        Both values stay facts (the checks judge several values by the strictest); the
+        note names each value and its source so the trail shows the disagreement.
+        """
+        notes = {}
+        for key, facts in self._facts.items():
+            if key[1] not in CATALOG_SINGLE_VALUED or len(facts) < 2:
+                continue
+            if any(f.layer != CATALOG_LAYER for f in facts) or len({f.object for f in facts}) < 2:
+                continue
+            stated = ", ".join(
+                f"{short(f.object)} ({f.source.url if f.source and f.source.url else 'no source'})" for f in facts
+            )
+            notes[key] = f"catalogs disagree: {stated}; the strictest value applies"
         return notes
 
 

@@ -22,11 +22,12 @@ Keyed = tuple[Decimal, str]
 def _price(engine: "Engine", c: "Candidate") -> Keyed:
     prices = []
     for prop in (SEL.inputPricePerMTok, SEL.outputPricePerMTok):
-        fact = engine.facts.one(c.offering, prop)
-        value = number(fact.object) if fact else None
-        if value is None:
+        # Several stated prices (catalogs that disagree) rank by the highest, as the price cap judges them.
+        values = [number(value) for value in engine.facts.objects(c.offering, prop)]
+        known = [value for value in values if value is not None]
+        if not known:
             return _MISSING, "unknown"
-        prices.append(value)
+        prices.append(max(known))
     multiplier = engine.facts.one(c.target, SEL.priceMultiplier)
     factor = (number(multiplier.object) if multiplier else None) or Decimal(1)
     prices = [p * factor for p in prices]
@@ -36,9 +37,10 @@ def _price(engine: "Engine", c: "Candidate") -> Keyed:
 def _capability(prop) -> Callable[["Engine", "Candidate"], Keyed]:
     def key(engine: "Engine", c: "Candidate") -> Keyed:
         for node in (c.offering, c.model):
-            fact = engine.facts.one(node, prop)
-            value = number(fact.object) if fact else None
-            if value is not None:
+            # Several stated limits (catalogs that disagree) rank by the smallest, as the checks judge them.
+            known = [v for v in (number(value) for value in engine.facts.objects(node, prop)) if v is not None]
+            if known:
+                value = min(known)
                 return -value, f"{int(value):,} tokens"
         return _MISSING, "unknown"
 

@@ -1,4 +1,4 @@
-"""The ``selector kb`` commands: validate the knowledge base and summarise it."""
+"""The ``selector kb`` commands: validate the knowledge base, summarise it, import catalogs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ _BASE_DIR = click.option(
 
 @click.group("kb")
 def kb() -> None:
-    """Validate and summarise the knowledge base (the shipped facts plus your overlays)."""
+    """Validate and summarise the knowledge base (the shipped facts plus your overlays); import catalogs."""
 
 
 @kb.command("validate")
@@ -113,3 +113,12 @@ def lengths_command(write: bool, base_dir: Path | None) -> None:
         click.echo(error.one_line(), err=True)
         raise SystemExit(2) from None
     click.echo(lengths.render(knowledge_base, lengths.expected(FactIndex.build(knowledge_base))), nl=False)
+
+
+def _add_import() -> None:
+    from selector.kb.catalog.cli import import_group
+
+    kb.add_command(import_group)
+
+
+_add_import()

@@ -1,8 +1,10 @@
 """Loading the knowledge base: the shipped base and the user's overlays, layer by layer.
 
-The base is the ontology (``ontology/selector.ttl``, kept in its own graph) and every
-TriG file under ``ontology/kb/``; each overlay file the user gives is a layer of its
-own, stacked on top in the order given. Every quad remembers its layer and file, and
+The base is the ontology (``ontology/selector.ttl``, kept in its own graph), the
+generated catalog files under ``ontology/kb/catalog/`` (layer ``catalog``) and every
+other TriG file under ``ontology/kb/`` (the hand-curated layer ``base``, which
+overrides the catalog's statements); each overlay file the user gives is a layer of
+its own, stacked on top in the order given. Every quad remembers its layer and file, and
 every source described in a default graph becomes a :class:`Source`, so an
 explanation can say where and when a fact came from and which layer stated it.
 
@@ -40,8 +42,9 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/selector/ns")
 """The named graph holding the ontology's own triples (layer ``ontology``)."""
 
 ONTOLOGY_LAYER = "ontology"
+CATALOG_LAYER = "catalog"
 BASE_LAYER = "base"
-SHIPPED_LAYERS = frozenset({ONTOLOGY_LAYER, BASE_LAYER})
+SHIPPED_LAYERS = frozenset({ONTOLOGY_LAYER, CATALOG_LAYER, BASE_LAYER})
 """The layers that ship with selector; every other layer is an overlay a user gave."""
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -49,6 +52,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 ONTOLOGY_FILE = "selector.ttl"
 KB_FOLDER = "kb"
+CATALOG_FOLDER = "catalog"
+"""Folder under ``kb/`` holding the generated catalog layer (``selector kb import``)."""
 
 _FORMATS = {".trig": "trig", ".ttl": "turtle"}
 
@@ -129,7 +134,8 @@ def load_knowledge_base(
     """Load the base knowledge base and the given overlay files into one :class:`KnowledgeBase`.
 
     ``base_dir`` is the ontology folder (default: the shipped one) holding
-    ``selector.ttl`` and ``kb/**/*.trig``. Each overlay (``.trig`` or ``.ttl``) is a
+    ``selector.ttl`` and ``kb/**/*.trig``; files under ``kb/catalog/`` are the
+    ``catalog`` layer, below the curated ``base`` layer. Each overlay (``.trig`` or ``.ttl``) is a
     layer named by its file name, or by its path as given when two overlays share a
     name. Raises :class:`KnowledgeBaseError` with one line for any unreadable or
     malformed file.
@@ -195,11 +201,13 @@ def _base_inputs(base_dir: Path) -> list[_Input]:
             (path for path in kb_dir.rglob("*.trig") if path.is_file()),
             key=lambda path: path.relative_to(base_dir).as_posix(),
         )
-        for path in found:
-            relative = path.relative_to(base_dir).as_posix()
-            inputs.append(
-                _Input(BASE_LAYER, path, f"{shown_root}/{relative}", "trig", None)
-            )
+        # The catalog layer is read first: layers stack in the order they are read.
+        catalog = [p for p in found if p.relative_to(kb_dir).parts[0] == CATALOG_FOLDER]
+        curated = [p for p in found if p.relative_to(kb_dir).parts[0] != CATALOG_FOLDER]
+        for layer, paths in ((CATALOG_LAYER, catalog), (BASE_LAYER, curated)):
+            for path in paths:
+                relative = path.relative_to(base_dir).as_posix()
+                inputs.append(_Input(layer, path, f"{shown_root}/{relative}", "trig", None))
     return inputs
 
 

@@ -40,6 +40,10 @@ class KnowledgeBaseStats:
     """A summary of a knowledge base: what it describes, how many facts, how fresh its sources are.
 
     ``counts`` maps each name of :data:`COUNTED_CLASSES` to its number of instances.
+    ``candidate_deployments`` counts (offering, target) pairs, each offering's targets
+    taken from the highest layer that states any (as the engine reads them).
+    ``facts_by_layer`` counts the facts each layer states (the catalog layer, the
+    curated base, each overlay).
     ``unsourced_facts`` is the number of facts no sel:Source vouches for; the shipped
     base has none.
     """
@@ -50,6 +54,7 @@ class KnowledgeBaseStats:
     counts: Mapping[str, int]
     candidate_deployments: int
     facts: int
+    facts_by_layer: Mapping[str, int]
     oldest_as_of: date | None
     newest_as_of: date | None
     unsourced_facts: int
@@ -72,6 +77,7 @@ class KnowledgeBaseStats:
         rows += [
             ("candidate deployments", str(self.candidate_deployments)),
             ("facts", str(self.facts)),
+            ("facts by layer", ", ".join(f"{layer} {n}" for layer, n in self.facts_by_layer.items()) or "none"),
             ("oldest as-of", self.oldest_as_of.isoformat() if self.oldest_as_of else "none"),
             ("newest as-of", self.newest_as_of.isoformat() if self.newest_as_of else "none"),
             ("facts without a source", str(self.unsourced_facts)),
@@ -85,10 +91,9 @@ def stats(kb: KnowledgeBase) -> KnowledgeBaseStats:
     types = _types(kb)
     subclasses = _subclass_closure(kb)
     counts = {name: len(_instances(types, subclasses, cls)) for name, cls in COUNTED_CLASSES}
-    union = _union(kb)
+    available = _effective(kb, SEL.availableAt)
     candidates = sum(
-        len(set(union.get((offering, SEL.availableAt), ())))
-        for offering in _instances(types, subclasses, SEL.Offering)
+        len(available.get(offering, ())) for offering in _instances(types, subclasses, SEL.Offering)
     )
     dates = sorted(s.as_of for s in kb.sources.values() if s.as_of is not None)
     return KnowledgeBaseStats(
@@ -98,6 +103,7 @@ def stats(kb: KnowledgeBase) -> KnowledgeBaseStats:
         counts=MappingProxyType(counts),
         candidate_deployments=candidates,
         facts=count_facts(kb),
+        facts_by_layer=MappingProxyType(facts_by_layer(kb)),
         oldest_as_of=dates[0] if dates else None,
         newest_as_of=dates[-1] if dates else None,
         unsourced_facts=count_unsourced_facts(kb),
@@ -117,6 +123,18 @@ def fact_graphs(kb: KnowledgeBase) -> tuple[Node, ...]:
 def count_facts(kb: KnowledgeBase) -> int:
     """Number of distinct facts: quads in named graphs other than the ontology's."""
     return sum(len(kb.dataset.graph(name)) for name in fact_graphs(kb))
+
+
+def facts_by_layer(kb: KnowledgeBase) -> dict[str, int]:
+    """Distinct facts each layer states (quads in named graphs other than the ontology's), in layer order.
+
+    A fact two layers both state counts in each.
+    """
+    seen: dict[str, set] = {layer: set() for layer in kb.layers}
+    for quad in kb.quads:
+        if quad.graph is not None and quad.graph != ONTOLOGY_GRAPH:
+            seen[quad.layer].add((quad.subject, quad.predicate, quad.object, quad.graph))
+    return {layer: len(facts) for layer, facts in seen.items() if facts}
 
 
 def count_unsourced_facts(kb: KnowledgeBase) -> int:
@@ -147,12 +165,20 @@ def source_descriptions(kb: KnowledgeBase) -> set[Node]:
     return reached
 
 
-def _union(kb: KnowledgeBase) -> dict[tuple[Node, Node], list[Node]]:
-    values: dict[tuple[Node, Node], list[Node]] = {}
-    for s, p, o, g in kb.dataset.quads((None, None, None, None)):
-        if g != ONTOLOGY_GRAPH:
-            values.setdefault((s, p), []).append(o)
-    return values
+def _effective(kb: KnowledgeBase, predicate: Node) -> dict[Node, set[Node]]:
+    """Each subject's values of a property from the highest layer stating any (a layer overrides those below)."""
+    rank = {layer: i for i, layer in enumerate(kb.layers)}
+    best: dict[Node, tuple[int, set[Node]]] = {}
+    for quad in kb.quads:
+        if quad.predicate != predicate or quad.graph is None:
+            continue
+        level = rank[quad.layer]
+        found = best.get(quad.subject)
+        if found is None or level > found[0]:
+            best[quad.subject] = (level, {quad.object})
+        elif level == found[0]:
+            found[1].add(quad.object)
+    return {subject: values for subject, (_, values) in best.items()}
 
 
 def _types(kb: KnowledgeBase) -> dict[Node, set[Node]]:

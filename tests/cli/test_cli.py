@@ -130,7 +130,7 @@ def test_an_overlay_fact_overrides_the_base_and_says_so() -> None:
     assert "layer anthropic-zdr-contract.trig" in result.output
     assert "overrides 30.0 from layer base" in result.output
     report = json.loads(run("select", "--constraints", policy, "--kb", overlay, "--format", "json").output)
-    assert report["knowledge_base"]["layers"] == ["ontology", "base", "anthropic-zdr-contract.trig"]
+    assert report["knowledge_base"]["layers"] == ["ontology", "catalog", "base", "anthropic-zdr-contract.trig"]
 
 
 def test_html_report_escapes_what_it_shows(tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ TURTLE_TOKENS = [
     b"provider:router sel:providerKind sel:Aggregator .\n", b"offering:m1--router sel:routesTo offering:m1--router .\n",
     b'"' + b"x" * 5000 + b'"', b"(" * 200, b"[ sel:a " * 100,
     b'"NaN"^^xsd:double', b'"INF"^^xsd:double', b'"-INF"^^<http://www.w3.org/2001/XMLSchema#double>',
-    b'"yes"^^xsd:boolean', b'"TRUE"^^xsd:boolean', b"-100", b'"\u001b[2J"', b'"\u202e"', b'"a\nb"',
+    b'"yes"^^xsd:boolean', b'"TRUE"^^xsd:boolean', b"-100", rb'"\u001b[2J"', rb'"\u202e"', b'"a\nb"',
     b"\x1b]0;title\x07", b"\xe2\x80\xae", b"\xc2\x9b", b"loc:US loc:iso_alpha2 \"EU\" .\n",
     b"cert:SOC2 skos:broader cert:SOC2Type2 . cert:SOC2Type2 skos:broader cert:SOC2 .\n",
     b"sel:closedList [ sel:listOf sel:storageIn ; sel:listLength 2 ] ", b"sel:listLength ",

@@ -33,6 +33,31 @@ def test_base_layers_and_files(base: Path) -> None:
     assert {layer for layer, _ in kb.files[1:]} == {"base"}
 
 
+def test_catalog_files_are_a_layer_below_the_curated_base(base: Path) -> None:
+    from selector.facts import FactIndex
+
+    catalog = base / "kb" / "catalog" / "somecatalog"
+    catalog.mkdir(parents=True)
+    (catalog / "models.trig").write_text(
+        "@prefix sel: <https://w3id.org/selector/ns#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n@prefix model: <https://w3id.org/selector/kb/model/> .\n"
+        "<urn:catalog:acme> a sel:Source ; dcterms:source <https://catalog.example/acme> ; sel:asOf \"2026-07-02\"^^xsd:date .\n"
+        "<urn:catalog:acme> { model:acme-1 sel:slug \"acme-1\" ; sel:maxInputTokens 1 ; sel:family \"acme\" . }\n",
+        encoding="utf-8",
+    )
+    kb = load_knowledge_base(base_dir=base)
+    assert kb.layers == ("ontology", "catalog", "base")
+    assert [layer for layer, path in kb.files if "catalog" in path.parts] == ["catalog"]
+    assert kb.sources[URIRef("urn:catalog:acme")].layer == "catalog"
+    facts = FactIndex.build(kb)
+    # The catalog states what the base does not; where both state a property, the base wins.
+    assert [(str(f.object), f.layer) for f in facts.values(MODEL, SEL.maxInputTokens)] == [("1", "catalog")]
+    (family,) = facts.values(MODEL, SEL.family)
+    assert (str(family.object), family.layer) == ("Acme", "base")
+    assert [(str(o.object), o.layer) for o in family.overrides] == [("acme", "catalog")]
+    assert "overrides acme from layer catalog (https://catalog.example/acme)" in family.evidence_item.note
+
+
 def test_ontology_triples_sit_in_the_ontology_graph(base: Path) -> None:
     kb = load_knowledge_base(base_dir=base)
     ontology = [q for q in kb.quads if q.layer == "ontology"]
