@@ -82,6 +82,7 @@ def enumerate_candidates(facts: FactIndex) -> tuple[Candidate, ...]:
                 raise KnowledgeBaseError(
                     f"two deployments share the candidate id {cid} ({short(known.offering)} at "
                     f"{short(known.target)} and {short(offering)} at {short(target)})",
+                    key=short(offering),
                     hint="give models, providers and each provider's targets slugs of their own",
                 )
             out[cid] = candidate

@@ -169,13 +169,16 @@ def declared(facts: FactIndex) -> dict[tuple[Node, URIRef, URIRef], list[tuple[i
     return out
 
 
-def actual(facts: FactIndex, subject: Node, link: URIRef, predicate: URIRef) -> int:
-    """How long the list a declaration counts is, as recorded."""
+def actual(facts: FactIndex, subject: Node, link: URIRef, predicate: URIRef, layer: str) -> int:
+    """How long the list a declaration (made in ``layer``) counts is, as the engine counts it."""
+    group = _group(layer)
     if link == SEL.closedMembers:
-        return len(facts.subjects(predicate, subject))
+        return sum(1 for member in facts.subjects(predicate, subject) for f in facts.values(member, predicate)
+                   if f.object == subject and _group(f.layer) == group)
     if link == SEL.closedOverrides:
-        return sum(1 for n in narrower(facts, subject) if facts.values(n, predicate))
-    return len({f.object for f in facts.values(subject, predicate)})
+        return sum(1 for n in narrower(facts, subject) if any(_group(f.layer) == group for f in facts.values(n, predicate)))
+    found = facts.values(subject, predicate)
+    return len({f.object for f in found}) if found and _group(found[0].layer) == group else 0
 
 
 def render(kb: KnowledgeBase, lengths: list[Length]) -> str:
@@ -234,9 +237,9 @@ def problems(facts: FactIndex, shipped: FactIndex | None = None) -> list[tuple[N
             SEL.closedOverrides: lambda: any(facts.defaults_hold(subject, predicate, at) for _, at in lengths),
         }.get(link, lambda: facts.closed_list(subject, predicate))
         if not holds():
-            shown = ", ".join(str(n) for n, _ in sorted(lengths))
-            found.append((subject, f"{short(link)} {short(predicate)}: the declared length {shown} does not match "
-                                   f"the {actual(facts, subject, link, predicate)} recorded"))
+            n, layer = sorted(lengths)[0]
+            found.append((subject, f"{short(link)} {short(predicate)}: the declared length {n} does not match "
+                                   f"the {actual(facts, subject, link, predicate, layer)} recorded in its layer"))
     if shipped is not None:
         for item in expected(shipped):
             if (item.subject, item.link, item.predicate) not in have:

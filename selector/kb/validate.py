@@ -139,8 +139,8 @@ def validate(
     found.update(v for v in _literals(kb) if (v.file, v.subject, v.message.split(": ", 1)[0]) not in said)
     found.update(_jurisdiction_codes(kb, where))
     found.update(_list_lengths(kb, where, check_shipped=only_layers is None))
+    found.update(_shipped_jurisdictions(kb, only_layers or [l for l in kb.layers if l not in SHIPPED_LAYERS]))
     if only_layers is not None:
-        found.update(_shipped_jurisdictions(kb, only_layers))
         files = {quad.file for quad in kb.quads if quad.layer in only_layers}
         found = {v for v in found if v.file in files}
     return tuple(sorted(found))
@@ -390,10 +390,17 @@ def _jurisdiction_codes(kb: KnowledgeBase, where: _Locator) -> Iterable[Violatio
 
 def _list_lengths(kb: KnowledgeBase, where: _Locator, *, check_shipped: bool) -> Iterable[Violation]:
     """Declared list lengths that no longer match their lists, and shipped lists that need one and have none."""
+    from selector.candidates import enumerate_candidates
     from selector.facts import FactIndex
     from selector.kb import lengths
 
     facts = FactIndex.build(kb)
+    try:
+        enumerate_candidates(facts)
+    except KnowledgeBaseError as error:
+        node = expand_short(error.key) if error.key else None
+        yield Violation(where.file(node) if node is not None else "(knowledge base)", error.key or "(knowledge base)",
+                        error.problem)
     shipped = None
     if check_shipped:
         base = [q for q in kb.quads if q.layer in SHIPPED_LAYERS]

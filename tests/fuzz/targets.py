@@ -252,8 +252,11 @@ class Workspace:
         except SelectorError:
             return False
         refused = overlay_error(kb) is not None  # what every deciding command does first
-        # The engine must also survive what validation refuses (a cycle, an odd value).
-        engine = Engine(kb, self.rules)
+        # The engine must also survive what validation refuses (a cycle, an odd value), or refuse it itself.
+        try:
+            engine = Engine(kb, self.rules)
+        except SelectorError:
+            return False
         for policy in self.policies:
             report = engine.select(policy)
             for fmt in ("table", "text", "markdown", "html"):
