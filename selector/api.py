@@ -42,9 +42,9 @@ class Selector:
                 out[name] = dict(rule.parameter_schema or {})
         return out
 
-    def select(self, policy: Policy) -> Report:
-        """Every candidate's decision under the policy, allowed first by rank."""
-        return self.engine.select(policy)
+    def select(self, policy: Policy, *, denied: bool = True) -> Report:
+        """Every candidate's decision under the policy, allowed first by rank (``denied=False``: allowed only)."""
+        return self.engine.select(policy, denied=denied)
 
     def selection(self, policy: Policy) -> Selection:
         """Every candidate's outcome, ranked, without trails: ``.decision(i)`` or ``.report()`` builds them."""

@@ -126,7 +126,9 @@ def select(constraints: Path, fmt: str, show_denied: bool, output: Path | None, 
 
     _check_output(output, (constraints, *kb))
     selector = _selector(kb, rules)
-    report = selector.select(selector.load_policy(constraints))
+    # The table and text views show denied candidates only on request: their trails are built only then.
+    denied = show_denied or fmt not in ("table", "text")
+    report = selector.select(selector.load_policy(constraints), denied=denied)
     _write(RENDERERS[fmt](report, show_denied), output)
     return report.exit_code
 

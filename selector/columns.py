@@ -259,20 +259,22 @@ class Selection:
             return with_rank(decision, rank, self.policy.prefer, values)
         return decision
 
-    def decisions(self) -> tuple[Decision, ...]:
-        """Every decision with its trail: allowed first by rank, then denied by id."""
+    def decisions(self, *, denied: bool = True) -> tuple[Decision, ...]:
+        """Every decision with its trail: allowed first by rank, then (unless ``denied`` is false) denied by id."""
         ranked = tuple(self.decision(i, rank) for rank, i in enumerate(self.allowed, start=1))
-        return ranked + tuple(self.decision(i) for i in self.denied)
+        return ranked + (tuple(self.decision(i) for i in self.denied) if denied else ())
 
-    def report(self) -> Report:
-        """The full report, every trail included (what every output format is rendered from)."""
+    def report(self, *, denied: bool = True) -> Report:
+        """The report every output format is rendered from: every trail, or (``denied=False``, for a view
+        that shows only the allowed candidates) the allowed ones' and the counts of the rest."""
         engine, policy = self.engine, self.policy
         return Report(
             policy=PolicyRef(name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown),
             knowledge_base=KnowledgeBaseRef(fingerprint=engine.fingerprint, layers=engine.layers),
             rules=tuple(r.id for r in self.rules),
             summary=self.summary,
-            decisions=self.decisions(),
+            decisions=self.decisions(denied=denied),
+            denied_left_out=not denied and bool(self.denied),
         )
 
 

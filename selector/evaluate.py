@@ -114,9 +114,10 @@ class Engine:
         """Every candidate's outcome under the policy, ranked, with each trail built only when asked for."""
         return Selection.make(self, policy)
 
-    def select(self, policy: Policy) -> Report:
-        """Every candidate's decision: allowed first in the policy's preferred order, then denied by id."""
-        return self.selection(policy).report()
+    def select(self, policy: Policy, *, denied: bool = True) -> Report:
+        """Every candidate's decision: allowed first in the policy's preferred order, then denied by id
+        (``denied=False``: the allowed ones only, with the counts of all)."""
+        return self.selection(policy).report(denied=denied)
 
     def find(self, name: str) -> Candidate:
         """The candidate a user named (MODEL@PROVIDER/DEPLOYMENT, or MODEL@PROVIDER naming one); UsageError if none."""

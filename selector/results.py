@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Verdict(str, Enum):
@@ -130,6 +130,8 @@ class Report(_Frozen):
     rules: tuple[str, ...]
     summary: Summary
     decisions: tuple[Decision, ...]
+    denied_left_out: bool = Field(default=False, exclude=True)
+    """True when the denied decisions were left out (a view of the allowed ones); never in JSON."""
 
     @property
     def exit_code(self) -> int:
