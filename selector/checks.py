@@ -68,6 +68,8 @@ class Found:
     facts: tuple[Fact, ...]
     missing: tuple[str, ...] = ()
     doubts: tuple[str, ...] = ()
+    claims: tuple[Fact, ...] = ()
+    looked_for: tuple[str, ...] = ()
 
     @property
     def unsure(self) -> bool:
@@ -121,6 +123,30 @@ def _first_scope(ctx: CheckContext, groups, predicate: URIRef, *, strictest: boo
     return first, (), [], []
 
 
+def claimed(ctx: CheckContext, nodes, predicate: URIRef) -> tuple[tuple[Fact, ...], list[str]]:
+    """The claims about the property on any of the nodes that are not applied, and a sentence for each.
+
+    Where a fact is unknown but a source claims it, the trail says what the source says
+    and why it is not applied, rather than that nothing is recorded.
+    """
+    facts = tuple(f for node in nodes for f in ctx.facts.claims_about(node, predicate))
+    sentences = []
+    for fact in facts:
+        source = fact.source
+        who = "a secondary source" if source and source.secondary else "a source"
+        named = f" ({source.title or source.url})" if source and (source.title or source.url) else ""
+        sentences.append(f"{who}{named} states {short(fact.object)} for {ctx.facts.label(fact.subject)}: {fact.note}")
+    return facts, sentences
+
+
+def unknown_detail(found: Found) -> str:
+    """Why a lookup leaves its rule unknown, as a clause: what is missing or in doubt, or what is only claimed."""
+    said = _missing(found)
+    if said:
+        return said
+    return "not recorded for " + "; ".join(found.looked_for) if found.looked_for else "not recorded"
+
+
 #: Check kinds that judge several values by the most generous: more values only help, so the list need not be whole.
 _GENEROUS = frozenset({"includes_all"})
 
@@ -139,8 +165,15 @@ def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> Found:
     strictest = rule.kind not in _GENEROUS
     groups = [ctx.candidate.scope(ctx.facts, n) for n in scopes]
     subject, facts, silent, doubts = _first_scope(ctx, groups, predicate, strictest=strictest)
+    claims: tuple[Fact, ...] = ()
+    looked_for: tuple[str, ...] = ()
+    if not facts:
+        looked = [n for nodes in groups for n in nodes]
+        claims, sentences = claimed(ctx, looked, predicate)
+        doubts.extend(sentences)
+        looked_for = tuple(dict.fromkeys(ctx.facts.label(n) if isinstance(n, URIRef) else fmt(n) for n in looked))
     if rule.params.get("hops") != "all":
-        return Found(subject, facts, tuple(silent), tuple(doubts))
+        return Found(subject, facts, tuple(silent), tuple(doubts), claims, looked_for)
     from selector.datapath import data_path
 
     hops, gaps = data_path(ctx.facts, ctx.candidate)
@@ -156,7 +189,7 @@ def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> Found:
             missing.append(hop.label)
         if hop.route is not None and hop.route not in collected:
             collected.append(hop.route)
-    return Found(subject, tuple(collected), tuple(missing) + gaps, tuple(doubts))
+    return Found(subject, tuple(collected), tuple(missing) + gaps, tuple(doubts), claims, looked_for)
 
 
 def _missing(found: Found) -> str:
@@ -186,9 +219,9 @@ def _compare(ctx: CheckContext, rule: Rule, required: Any, *, at_least: bool) ->
         facts += [f for f in lookup(ctx, rule, extra).facts if f.predicate == expand(extra)]
     values = [number(f.object) for f in facts]
     numbers = [v for v in values if v is not None]
-    fields["detail"] = _missing(found)
+    fields["detail"] = unknown_detail(found)
     if not numbers:
-        return Outcome(Verdict.UNKNOWN, fields, found.facts)
+        return Outcome(Verdict.UNKNOWN, fields, found.facts + found.claims)
     # Several values (sources that both apply, hops of a route) are judged by the strictest.
     value = min(numbers) if at_least else max(numbers)
     fields["value"] = fmt(value)
@@ -215,9 +248,9 @@ def check_equals(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     fields = base_fields(ctx, required, found.subject)
     values = [boolean(f.object) for f in found.facts if f.predicate == expand(rule.params["property"])]
     known = [v for v in values if v is not None]
-    fields["detail"] = _missing(found)
+    fields["detail"] = unknown_detail(found)
     if not known:
-        return Outcome(Verdict.UNKNOWN, fields, found.facts)
+        return Outcome(Verdict.UNKNOWN, fields, found.facts + found.claims)
     fields["value"] = fmt(sorted(set(known)))
     if any(v != required for v in known):
         return Outcome(Verdict.FAIL, fields, found.facts)
@@ -253,11 +286,11 @@ def check_includes_all(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     shown = sorted({_slugs(ctx, f.object, broader=False).pop() for f in facts})
     fields["value"] = fmt(shown) if shown else "none recorded"
     fields["missing"] = fmt(sorted(missing)) if by_subject else fmt(required)
-    fields["detail"] = _missing(found)
+    fields["detail"] = unknown_detail(found)
     if by_subject and not missing and not found.unsure:
         return Outcome(Verdict.PASS, fields, found.facts)
     if not by_subject or found.unsure or rule.params.get("absent", "fail") == "unknown":
-        return Outcome(Verdict.UNKNOWN, fields, found.facts)
+        return Outcome(Verdict.UNKNOWN, fields, found.facts + found.claims)
     return Outcome(Verdict.FAIL, fields, found.facts)
 
 
@@ -271,9 +304,9 @@ def check_one_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     accepted = {expand(a) for a in rule.params["accepted"]}
     facts = [f for f in found.facts if f.predicate == expand(rule.params["property"])]
     fields["value"] = fmt(sorted({ctx.facts.title(f.object) for f in facts})) or "none recorded"
-    fields["detail"] = _missing(found)
+    fields["detail"] = unknown_detail(found)
     if not facts:
-        return Outcome(Verdict.UNKNOWN, fields, found.facts)
+        return Outcome(Verdict.UNKNOWN, fields, found.facts + found.claims)
     if any(f.object not in accepted for f in facts):
         return Outcome(Verdict.FAIL, fields, found.facts)
     return Outcome(Verdict.UNKNOWN if found.unsure else Verdict.PASS, fields, found.facts)
@@ -286,7 +319,8 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
     fields = base_fields(ctx, required, found.subject)
     fields["missing"] = fmt(found.missing + found.doubts)
     if not facts:
-        return Outcome(Verdict.UNKNOWN, fields, facts)
+        fields["detail"] = unknown_detail(found)
+        return Outcome(Verdict.UNKNOWN, fields, found.claims)
     unreadable = [f for f in facts if rule.params.get("match") == "jurisdiction" and not isinstance(f.object, URIRef)]
     if rule.params.get("match") == "jurisdiction":
         used: list[Fact] = list(facts)
@@ -325,6 +359,9 @@ def check_none_of(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
         return Outcome(Verdict.FAIL, fields, tuple(used))
     # A value that is not a place, or a node that states nothing, could be an excluded one.
     unknown = bool(unreadable or found.unsure)
+    if unknown:
+        why = [f"'{fmt(f.object)}' may be one of them" for f in dict.fromkeys(unreadable)]
+        fields["detail"] = "; ".join(why + ([unknown_detail(found)] if found.unsure else []))
     return Outcome(Verdict.UNKNOWN if unknown else Verdict.PASS, fields, tuple(used))
 
 
@@ -421,7 +458,14 @@ def check_flag_at_target(ctx: CheckContext, rule: Rule, required: Any) -> Outcom
             fields["value"] = "true"
             return Outcome(Verdict.FAIL, fields, tuple(used))
     fields["value"] = fmt(bool(required)) if not unsure else "unknown"
-    return Outcome(Verdict.UNKNOWN if unsure else Verdict.PASS, fields, tuple(used))
+    if unsure:
+        why = [unknown_detail(found)] if not values or found.unsure else []
+        if None in values:
+            why.append("a stated value is not true or false")
+        if elsewhere and not excluded_here:
+            why.append(fields.get("detail", ""))
+        fields["detail"] = "; ".join(w for w in why if w)
+    return Outcome(Verdict.UNKNOWN if unsure else Verdict.PASS, fields, tuple(used) + found.claims)
 
 
 def check_price_cap(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:

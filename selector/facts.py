@@ -89,6 +89,7 @@ class FactIndex:
     _reverse: dict[tuple[URIRef, Node], tuple[URIRef, ...]] = field(default_factory=dict)
     _labels: dict[Node, str] = field(default_factory=dict)
     _defaults: dict[tuple, bool] = field(default_factory=dict)
+    _claims: dict[tuple[URIRef, URIRef], tuple[Fact, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> "FactIndex":
@@ -144,6 +145,7 @@ class FactIndex:
                         reverse[(predicate, fact.object)].add(subject)
         index._reverse = {k: tuple(sorted(v)) for k, v in reverse.items()}
         index._conflicts = index._collect_conflicts()
+        index._claims = index._collect_claims()
         notes: dict[tuple[URIRef, URIRef], list[str]] = defaultdict(list)
         # A conflict note explains the applied claim; it does not apply once a later
         # layer (an organisation's overlay) has replaced that claim.
@@ -342,6 +344,27 @@ class FactIndex:
         """A descriptive name: the label, else the slug, else the prefixed IRI."""
         fact = self.one(subject, RDFS.label)
         return str(fact.object) if fact is not None else self.label(subject)
+
+    def claims_about(self, subject: Node | None, predicate: URIRef) -> tuple[Fact, ...]:
+        """The claims about a subject's property that are not applied (unconfirmed or rejected), each as the
+        value it claims, with its source and a note saying why it is not applied."""
+        return self._claims.get((subject, predicate), ())
+
+    def _collect_claims(self) -> dict[tuple[URIRef, URIRef], tuple[Fact, ...]]:
+        found: dict[tuple[URIRef, URIRef], list[Fact]] = defaultdict(list)
+        for claim in self.instances(SEL.Claim):
+            subject, predicate, value = (self.one(claim, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+            if subject is None or predicate is None or value is None:
+                continue
+            status = self.one(claim, SEL.claimStatus)
+            comment = self.one(claim, RDFS.comment)
+            why = {SEL.Rejected: "rejected, another source's value applies", SEL.Unconfirmed: "not confirmed by a "
+                   "primary source"}.get(status.object if status else None, "not applied")
+            note = f"claimed, not applied ({why})" + (f": {comment.object}" if comment is not None else "")
+            found[(subject.object, predicate.object)].append(
+                Fact(subject.object, predicate.object, value.object, value.source, value.layer, note=note))
+        return {key: tuple(sorted(facts, key=lambda f: (str(f.object), str(f.source.url if f.source else ""))))
+                for key, facts in found.items()}
 
     def _collect_conflicts(self) -> dict[tuple[URIRef, URIRef], list[tuple[URIRef | None, str]]]:
         notes: dict[tuple[URIRef, URIRef], list[tuple[URIRef | None, str]]] = defaultdict(list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from selector.checks import CheckContext, Outcome, base_fields, doubts_about, fmt
+from selector.checks import CheckContext, Outcome, base_fields, claimed, doubts_about, fmt
 from selector.datapath import Hop, data_path
 from selector.facts import Fact
 from selector.locations import Judgement
@@ -49,7 +49,9 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
         for kind, predicate in (("processing", SEL.processingIn), ("storage", SEL.storageIn)):
             places, doubts = hop_places(ctx, hop, predicate)
             if not places:
-                problems.append(f"{hop.label}: {kind} location not recorded")
+                claims, sentences = claimed(ctx, [hop.scope(name) for name in _SCOPES], predicate)
+                problems.append(f"{hop.label}: {kind} location " + ("; ".join(sentences) if sentences else "not recorded"))
+                used.extend(claims)
                 verdict = worse(verdict, Verdict.UNKNOWN)
                 continue
             for doubt in doubts:
