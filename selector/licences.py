@@ -47,10 +47,11 @@ def licensee_role(ctx: CheckContext) -> str | None:
     Self-hosting the weights, or fine-tuning them (which makes a derivative), makes
     the user the licensee; calling a hosted API does not.
     """
-    if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget) or (
-        SEL.SelfHostedRuntime in ctx.facts.objects(ctx.candidate.provider, SEL.providerKind)
-    ):
+    kinds = ctx.facts.objects(ctx.candidate.provider, SEL.providerKind)
+    if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget) or SEL.SelfHostedRuntime in kinds:
         return "you self-host the weights"
+    if SEL.InternalHosting in kinds:
+        return f"you run the weights on your organisation's own service, {ctx.candidate.provider_slug}"
     if ctx.policy.require.fine_tuning:
         return "you fine-tune the model, which makes a derivative of it"
     return None

@@ -145,6 +145,7 @@ def sign_licence(ctx: CheckContext, rule: Rule) -> Hashable:
         ctx.candidate.model,
         ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget),
         SEL.SelfHostedRuntime in ctx.facts.objects(ctx.candidate.provider, SEL.providerKind),
+        SEL.InternalHosting in ctx.facts.objects(ctx.candidate.provider, SEL.providerKind),
     )
 
 

@@ -133,3 +133,17 @@ def test_every_allowed_result_has_sourced_evidence(shipped, example: Path) -> No
                 assert item.layer in report.knowledge_base.layers
                 if item.layer != "ontology":
                     assert item.source and item.as_of, (decision.candidate.id, r.rule, item)
+
+
+def test_an_internal_cluster_is_decided_on_its_own_terms() -> None:
+    """Your own hosting: an overlay describing an internal cluster makes its deployments decidable, and you the licensee."""
+    from selector.api import Selector
+
+    selector = Selector(overlays=(ROOT / "examples" / "overlays" / "internal-cluster.trig",))
+    report = selector.select(selector.load_policy(ROOT / "examples" / "internal-cluster.yaml"))
+    allowed = {d.candidate.id: d for d in report.allowed()}
+    assert set(allowed) == {"llama-3.3-70b@example-corp-inference/fra-gpu", "mistral-large-3@example-corp-inference/fra-gpu"}
+    for decision in allowed.values():
+        assert "your organisation's own service" in result(decision, "licence").reason
+        assert all(r.verdict is Verdict.PASS for r in decision.results)
+        assert any(e.layer == "internal-cluster.trig" for e in result(decision, "residency").evidence)

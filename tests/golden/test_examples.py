@@ -38,6 +38,9 @@ def _reviewable(output: str) -> str:
 def test_example_golden(example: Path, fmt: str, update_goldens: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     args = ["select", "--constraints", str(example.relative_to(ROOT)), "--format", fmt]
+    overlay = ROOT / "examples" / "overlays" / f"{example.stem}.trig"
+    if overlay.exists():  # an example that describes facts of its own (your own hosting, say)
+        args += ["--kb", str(overlay.relative_to(ROOT))]
     if fmt == "table":
         args.append("--show-denied")
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
