@@ -13,11 +13,11 @@ from typing import Any, Callable, Mapping
 
 from rdflib import URIRef
 
-from selector.candidates import Candidate
-from selector.facts import Fact, FactIndex, boolean, number
+from selector.kb.candidates import Candidate
+from selector.kb.facts import Fact, FactIndex, boolean, number
 from selector.kb.load import BASE_LAYER
-from selector.locations import Jurisdictions
-from selector.namespaces import SEL, SKOS, short
+from selector.kb.places import Jurisdictions
+from selector.kb.namespaces import SEL, SKOS, short
 from selector.results import Obligation, Verdict, worse
 from selector.rules import Rule, expand
 
@@ -174,7 +174,7 @@ def lookup(ctx: CheckContext, rule: Rule, prop: str | None = None) -> Found:
         looked_for = tuple(dict.fromkeys(ctx.facts.label(n) if isinstance(n, URIRef) else fmt(n) for n in looked))
     if rule.params.get("hops") != "all":
         return Found(subject, facts, tuple(silent), tuple(doubts), claims, looked_for)
-    from selector.datapath import data_path
+    from selector.kb.datapath import data_path
 
     hops, gaps = data_path(ctx.facts, ctx.candidate)
     missing = list(silent) if facts else [hops[0].label]

@@ -6,14 +6,14 @@ from functools import cached_property
 
 from rdflib import URIRef
 
-from selector.candidates import Candidate, enumerate_candidates, find_candidate
+from selector.kb.candidates import Candidate, enumerate_candidates, find_candidate
 from selector.checks import CHECKS, CheckContext
 from selector.columns import Columns, QuickDecision, Selection, quick_decision
-from selector.facts import FactIndex
+from selector.kb.facts import FactIndex
 from selector.gcpause import collector_paused
 from selector.kb.load import KnowledgeBase
-from selector.locations import Jurisdictions
-from selector.namespaces import SEL
+from selector.kb.places import Jurisdictions
+from selector.kb.namespaces import SEL
 from selector.policy import Policy, PolicyVocabulary, policy_value
 from selector.results import Decision, Report, RuleResult, Verdict
 from selector.rules import Rule

@@ -17,8 +17,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from selector.checks import CheckContext, Outcome, base_fields, doubts_about, fmt
-from selector.facts import Fact, boolean, number
-from selector.namespaces import ODRL, RDFS, SEL, short
+from selector.kb.facts import Fact, boolean, number
+from selector.kb.namespaces import ODRL, RDFS, SEL, short
 from selector.results import Obligation, Verdict, worse
 from selector.rules import Rule
 

@@ -38,14 +38,14 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from selector.errors import PolicyError, SelectorError
-from selector.facts import boolean, number
-from selector.namespaces import RDFS, SEL, SKOS
+from selector.kb.facts import boolean, number
+from selector.kb.namespaces import RDFS, SEL, SKOS
 from selector.results import Verdict
 from selector.text import printable
 from selector.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
 
 if TYPE_CHECKING:
-    from selector.candidates import Candidate
+    from selector.kb.candidates import Candidate
     from selector.evaluate import Engine
     from selector.policy import Policy
     from selector.rules import Rule
@@ -122,7 +122,7 @@ _DATA_SCOPES = ("target", "offering", "provider")
 
 def _recorded(engine: "Engine", rule: "Rule", prop: str | None = None) -> list[Node]:
     """Every value of the rule's property stated at any of its scopes, for any candidate (and upstream hop)."""
-    from selector.datapath import data_path
+    from selector.kb.datapath import data_path
     from selector.rules import expand
 
     predicate = expand(prop or rule.params["property"])

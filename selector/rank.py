@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from selector.facts import a_date, number
-from selector.namespaces import SEL
+from selector.kb.facts import a_date, number
+from selector.kb.namespaces import SEL
 from selector.results import Decision
 
 if TYPE_CHECKING:
-    from selector.candidates import Candidate
+    from selector.kb.candidates import Candidate
     from selector.evaluate import Engine
 
 _MISSING = Decimal("Infinity")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from selector.checks import CheckContext, Outcome, base_fields, claimed, doubts_about, fmt
-from selector.datapath import Hop, data_path
-from selector.facts import Fact
-from selector.locations import Judgement
-from selector.namespaces import SEL
+from selector.kb.datapath import Hop, data_path
+from selector.kb.facts import Fact
+from selector.kb.places import Judgement
+from selector.kb.namespaces import SEL
 from selector.results import Verdict, worse
 from selector.rules import Rule
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 from rdflib import URIRef
 
 from selector.errors import RuleError
-from selector.namespaces import PREFIXES, term
+from selector.kb.namespaces import PREFIXES, term
 from selector.paths import rules_dir
 from selector.yamlfile import read_yaml
 

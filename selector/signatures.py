@@ -24,9 +24,9 @@ from typing import Any, Callable, Hashable, Mapping
 from rdflib import URIRef
 
 from selector.checks import CheckContext, Found, lookup, multiplier_doubts
-from selector.datapath import data_path
-from selector.facts import number
-from selector.namespaces import SEL
+from selector.kb.datapath import data_path
+from selector.kb.facts import number
+from selector.kb.namespaces import SEL
 from selector.residency import hop_places
 from selector.results import Verdict, worse
 from selector.rules import Rule, expand

@@ -42,7 +42,7 @@ from rdflib import URIRef
 
 from selector.files import read_bounded
 from selector.gcpause import collector_paused
-from selector.namespaces import namespace_term
+from selector.kb.namespaces import namespace_term
 from selector.paths import ontology_dir, rules_dir
 
 FORMAT = b"selector-engine-3"

@@ -99,7 +99,7 @@ def lengths_command(write: bool, base_dir: Path | None) -> None:
       selector kb lengths
       selector kb lengths --write
     """
-    from selector.facts import FactIndex
+    from selector.kb.facts import FactIndex
     from selector.kb import lengths
     from selector.kb.load import load_knowledge_base
     from selector.paths import ontology_dir

@@ -25,9 +25,9 @@ from rdflib.term import Node
 
 from collections.abc import Iterable
 
-from selector.facts import FactIndex, _group
+from selector.kb.facts import FactIndex, _group
 from selector.kb.load import BASE_LAYER, SHIPPED_LAYERS, KnowledgeBase
-from selector.namespaces import DPV, ODRL, PREFIXES, SEL, SKOS, short
+from selector.kb.namespaces import DPV, ODRL, PREFIXES, SEL, SKOS, short
 
 FILE = "list-lengths.trig"
 """The generated file, under ``ontology/kb/``."""

@@ -35,7 +35,7 @@ from rdflib.term import Node, _is_valid_uri
 from selector.errors import KnowledgeBaseError
 from selector.files import NotRegularFile, TooLarge, read_bounded
 from selector.gcpause import collector_paused
-from selector.namespaces import SEL
+from selector.kb.namespaces import SEL
 from selector.paths import ontology_dir
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/selector/ns")

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from selector.kb.load import ONTOLOGY_GRAPH, KnowledgeBase
-from selector.namespaces import SEL
+from selector.kb.namespaces import SEL
 from selector.text import printable
 
 COUNTED_CLASSES: tuple[tuple[str, URIRef], ...] = (

@@ -29,7 +29,7 @@ from rdflib.term import Node
 from selector.errors import KnowledgeBaseError
 from selector.kb.load import ONTOLOGY_GRAPH, ONTOLOGY_LAYER, SHIPPED_LAYERS, KnowledgeBase
 from selector.kb.stats import count_facts, fact_graphs, source_descriptions
-from selector.namespaces import DPV, LOC, PREFIXES, SEL, XSD, expand_short, short
+from selector.kb.namespaces import DPV, LOC, PREFIXES, SEL, XSD, expand_short, short
 from selector.paths import ontology_dir
 from selector.text import printable
 
@@ -390,8 +390,8 @@ def _jurisdiction_codes(kb: KnowledgeBase, where: _Locator) -> Iterable[Violatio
 
 def _list_lengths(kb: KnowledgeBase, where: _Locator, *, check_shipped: bool) -> Iterable[Violation]:
     """Declared list lengths that no longer match their lists, and shipped lists that need one and have none."""
-    from selector.candidates import enumerate_candidates
-    from selector.facts import FactIndex
+    from selector.kb.candidates import enumerate_candidates
+    from selector.kb.facts import FactIndex
     from selector.kb import lengths
 
     facts = FactIndex.build(kb)

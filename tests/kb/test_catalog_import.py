@@ -17,13 +17,13 @@ import pytest
 from click.testing import CliRunner
 
 from selector.cli import cli
-from selector.facts import FactIndex
+from selector.kb.facts import FactIndex
 from selector.kb.catalog.diff import read_folder
 from selector.kb.catalog.importer import catalog_folder, import_catalog
 from selector.kb.catalog.mapping import load_mapping
 from selector.kb.catalog.records import CatalogError
 from selector.kb.load import load_knowledge_base
-from selector.namespaces import KB, SEL
+from selector.kb.namespaces import KB, SEL
 from rdflib import URIRef
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF
 from selector.errors import KnowledgeBaseError
 from selector.kb import ONTOLOGY_GRAPH, load_knowledge_base
 from selector.kb import load as load_module
-from selector.namespaces import SEL
+from selector.kb.namespaces import SEL
 
 from .support import edit, make_base, overlay
 
@@ -34,7 +34,7 @@ def test_base_layers_and_files(base: Path) -> None:
 
 
 def test_catalog_files_are_a_layer_below_the_curated_base(base: Path) -> None:
-    from selector.facts import FactIndex
+    from selector.kb.facts import FactIndex
 
     catalog = base / "kb" / "catalog" / "somecatalog"
     catalog.mkdir(parents=True)

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, RDFS
 
 from selector.kb import KnowledgeBase, ValidationReport, stats
 from selector.kb.load import ONTOLOGY_GRAPH
-from selector.namespaces import SEL
+from selector.kb.namespaces import SEL
 
 SEED_MODELS = [
     "claude-opus-4.6", "claude-sonnet-4.6", "claude-opus-4.5", "claude-sonnet-4.5",

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from selector.kb import load_knowledge_base, stats
 from selector.kb.commands import kb
-from selector.namespaces import SEL
+from selector.kb.namespaces import SEL
 
 from .support import overlay
 

@@ -42,7 +42,7 @@ from selector.evaluate import Engine
 from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
 from selector.licences import lineage
-from selector.namespaces import ODRL, SEL, SKOS
+from selector.kb.namespaces import ODRL, SEL, SKOS
 from selector.paths import ontology_dir
 from selector.policy import load_policy
 from selector.rules import load_rules

@@ -155,7 +155,7 @@ def declare_complete(kb: KnowledgeBase) -> KnowledgeBase:
     from rdflib import BNode, Literal, URIRef
     from rdflib.namespace import XSD
 
-    from selector.facts import FactIndex
+    from selector.kb.facts import FactIndex
 
     facts = FactIndex.build(kb)
     quads = list(kb.quads)

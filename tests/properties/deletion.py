@@ -69,7 +69,7 @@ class Deletions:
 
     def describe(self, index: int) -> str:
         """The statement as a line: subject, predicate, object and file."""
-        from selector.namespaces import short
+        from selector.kb.namespaces import short
 
         q = self.kb.quads[index]
         return f"{short(q.subject)} {short(q.predicate)} {short(q.object)} ({q.file})"

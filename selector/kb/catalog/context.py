@@ -19,9 +19,9 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from selector.facts import CATALOG_SINGLE_VALUED
+from selector.kb.facts import CATALOG_SINGLE_VALUED
 from selector.kb.load import BASE_LAYER, KnowledgeBase, load_knowledge_base
-from selector.namespaces import RDF
+from selector.kb.namespaces import RDF
 
 SINGLE_VALUED = CATALOG_SINGLE_VALUED
 """Properties a catalog states one value of per subject: a curated value of one rejects the catalog's."""
@@ -53,7 +53,7 @@ class CuratedContext:
 
     def number(self, subject: Node, predicate: URIRef):
         """The smallest curated numeric value of a property, or None."""
-        from selector.facts import number
+        from selector.kb.facts import number
 
         found = [number(value) for value in self.values(subject, predicate)]
         known = [value for value in found if value is not None]

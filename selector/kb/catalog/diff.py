@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from selector.kb.catalog.records import CatalogError
-from selector.namespaces import short
+from selector.kb.namespaces import short
 
 
 @dataclass(frozen=True)

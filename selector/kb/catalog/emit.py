@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from selector.kb.catalog.context import SINGLE_VALUED, CuratedContext
 from selector.kb.catalog.records import Snapshot
-from selector.namespaces import KB, RDF, RDFS, SEL, short
+from selector.kb.namespaces import KB, RDF, RDFS, SEL, short
 
 CLAIM = KB + "claim/"
 CONFLICT = KB + "conflict/"

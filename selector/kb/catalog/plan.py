@@ -38,7 +38,7 @@ from selector.kb.catalog.emit import Emitter, Statement
 from selector.kb.catalog.mapping import Mapped, Mapping, TargetSpec, Unmapped
 from selector.kb.catalog.records import CatalogError, Record, Snapshot
 from selector.kb.catalog.terms import boolean, day, decimal, integer, modality, node
-from selector.namespaces import RDF, RDFS, SEL
+from selector.kb.namespaces import RDF, RDFS, SEL
 
 MODELS_FILE = "models"
 _LIMITS = (("context", SEL.contextWindow), ("input_limit", SEL.maxInputTokens), ("output_limit", SEL.maxOutputTokens))

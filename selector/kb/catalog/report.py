@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from selector.kb.catalog.plan import Plan
 from selector.kb.catalog.reasons import REASONS
-from selector.namespaces import RDF, SEL, short
+from selector.kb.namespaces import RDF, SEL, short
 
 
 @dataclass(frozen=True)

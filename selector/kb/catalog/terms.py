@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from rdflib import Literal, URIRef
 
-from selector.namespaces import KB, SEL, XSD
+from selector.kb.namespaces import KB, SEL, XSD
 
 _SPACES = {
     "model": "model/",

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from selector.kb.catalog.emit import Statement
 from selector.kb.catalog.records import Record, Snapshot
-from selector.namespaces import PREFIXES, RDF, RDFS, SEL, XSD
+from selector.kb.namespaces import PREFIXES, RDF, RDFS, SEL, XSD
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 _FIRST = (RDF.type, SEL.slug, RDFS.label)

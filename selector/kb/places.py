@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from selector.facts import Fact, FactIndex
-from selector.namespaces import DPV, LOC, SEL, SKOS
+from selector.kb.facts import Fact, FactIndex
+from selector.kb.namespaces import DPV, LOC, SEL, SKOS
 from selector.results import Verdict, worse
 
 

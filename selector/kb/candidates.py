@@ -9,8 +9,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from selector.errors import KnowledgeBaseError, UsageError
-from selector.facts import FactIndex
-from selector.namespaces import SEL, short
+from selector.kb.facts import FactIndex
+from selector.kb.namespaces import SEL, short
 from selector.results import CandidateRef
 
 

@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from selector.kb.load import SHIPPED_LAYERS as _SHIPPED
 from selector.kb.load import CATALOG_LAYER, KnowledgeBase, Source
-from selector.namespaces import RDF, RDFS, SEL, short, term
+from selector.kb.namespaces import RDF, RDFS, SEL, short, term
 from selector.results import Evidence
 
 CATALOG_SINGLE_VALUED: frozenset[URIRef] = frozenset(

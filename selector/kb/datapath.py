@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from selector.candidates import Candidate
-from selector.facts import Fact, FactIndex
-from selector.namespaces import SEL
+from selector.kb.candidates import Candidate
+from selector.kb.facts import Fact, FactIndex
+from selector.kb.namespaces import SEL
 
 
 @dataclass(frozen=True)
