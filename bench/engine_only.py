@@ -10,7 +10,7 @@ expected answer.
 import json, resource, statistics, sys, time
 from pathlib import Path
 from selector.checks import KINDS
-from selector.evaluate import Engine
+from selector.engine import Engine
 from selector.kb.load import load_knowledge_base
 from selector.policy import load_policy
 from selector.rules import load_rules

@@ -130,7 +130,7 @@ def policy_values(path: Path) -> dict:
 def measure_selector(data: Path, policy_path: Path, reps: dict[str, int], snapshot: Path | None = None) -> dict:
     """load_knowledge_base + Engine build, Engine.select, Engine.check and Engine.decide on one candidate."""
     from selector.checks import KINDS
-    from selector.evaluate import Engine
+    from selector.engine import Engine
     from selector.kb.load import load_knowledge_base
     from selector.policy import load_policy
     from selector.rules import load_rules
@@ -220,28 +220,28 @@ SNAPSHOT_KEY = "bench"
 
 
 def write_snapshot(engine, path: Path) -> int:
-    """Write the compiled engine as the commands' cache (selector.snapshot) does; returns its size."""
-    from selector import snapshot
+    """Write the compiled engine as the commands' cache (selector.engine.cache) does; returns its size."""
+    from selector.engine import cache as snapshot
 
     snapshot.write(path, SNAPSHOT_KEY, engine)
     written = path / f"{SNAPSHOT_KEY}.engine"
     if not written.exists():
-        raise SystemExit("selector.snapshot.write did not write the compiled engine")
+        raise SystemExit("selector.engine.cache.write did not write the compiled engine")
     return written.stat().st_size
 
 
 def measure_snapshot(folder: Path, policy_path: Path, reps: dict[str, int]) -> dict:
-    """Loading the compiled engine from its snapshot (selector.snapshot.read), as a command does."""
+    """Loading the compiled engine from its snapshot (selector.engine.cache.read), as a command does."""
     out: dict[str, Any] = {"rss_baseline_mb": rss_mb()}
-    from selector import snapshot
+    from selector.engine import cache as snapshot
 
     def load():
         engine = snapshot.read(folder, SNAPSHOT_KEY)
         if engine is None:
-            raise SystemExit("selector.snapshot.read found no usable snapshot")
+            raise SystemExit("selector.engine.cache.read found no usable snapshot")
         return engine
 
-    out["format"] = "selector.snapshot (pickle of the Engine)"
+    out["format"] = "selector.engine.cache (pickle of the Engine)"
     size = (folder / f"{SNAPSHOT_KEY}.engine").stat().st_size
     out["rss_after_imports_mb"] = rss_mb()
     times = []

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     from selector.checks import KINDS
-    from selector.evaluate import Engine
+    from selector.engine import Engine
     from selector.kb.load import load_knowledge_base
     from selector.policy import load_policy
     from selector.rules import load_rules

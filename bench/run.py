@@ -8,7 +8,7 @@ then measures, each method in a fresh worker process so that its memory is its o
   selector   load_knowledge_base + Engine build, Engine.select, one Engine.check
              (and Engine.decide) on one candidate, median over many calls
   snapshot   loading the compiled engine from the project's own snapshot
-             (selector.snapshot, as the compiled-engine cache of the commands uses)
+             (selector.engine.cache, as the compiled-engine cache of the commands uses)
   cli        cold `selector select` on the bundled knowledge base (subprocess):
              first run with an empty engine cache, then warm, and with the cache off
   rdflib     TriG parse, then bench/policy.rq with initBindings

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from selector.columns import QuickDecision, Selection
-from selector.evaluate import Engine
+from selector.engine import Engine
+from selector.engine.cache import compiled_engine
+from selector.engine.selection import QuickDecision, Selection
 from selector.policy import Policy, load_policy
 from selector.results import Decision, Report
 from selector.rules import Rule
-from selector.snapshot import compiled_engine
 
 
 class Selector:

@@ -46,7 +46,7 @@ from selector.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
 
 if TYPE_CHECKING:
     from selector.kb.candidates import Candidate
-    from selector.evaluate import Engine
+    from selector.engine import Engine
     from selector.policy import Policy
     from selector.rules import Rule
 

@@ -18,11 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from selector.columns import InconsistentDecision
+from selector.engine.selection import InconsistentDecision
 from selector.errors import PolicyError
-from selector.evaluate import Engine
+from selector.engine import Engine
 from selector.policy import Policy
-from selector.rank import rank_key
+from selector.engine.rank import rank_key
 
 from oracle.harness import examples, pair, scratch
 from oracle.worlds import LOC, OFFERING, PROVIDER, SEL, TARGET, Features, World, hand_world, policies, worlds
@@ -135,7 +135,7 @@ def test_shipped_knowledge_base_examples(shipped, path: Path) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_vectorised_columns_decide_the_same(shipped, path: Path, monkeypatch) -> None:
     """Large knowledge bases combine the columns with numpy: the same answers as the plain lists give."""
-    import selector.columns as columns
+    import selector.engine.columns as columns
 
     policy = shipped.load_policy(path)
     plain = [(d.candidate.id, d.outcome) for d in shipped.engine.select(policy).decisions]

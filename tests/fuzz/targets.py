@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 
 from selector.checks import KINDS
 from selector.errors import SelectorError
-from selector.evaluate import Engine
+from selector.engine import Engine
 from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
 from selector.kb.validate import overlay_error

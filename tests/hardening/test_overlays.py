@@ -61,7 +61,7 @@ def test_a_cycle_the_engine_is_given_anyway_cannot_make_it_spin(tmp_path: Path) 
     import signal
 
     from selector.checks import KINDS
-    from selector.evaluate import Engine
+    from selector.engine import Engine
     from selector.rules import load_rules
 
     overlay = tmp_path / "cycle.trig"

@@ -38,7 +38,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 from selector.checks import KINDS
-from selector.evaluate import Engine
+from selector.engine import Engine
 from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
 from selector.licences import lineage

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Callable, Iterator
 
 from selector.checks import KINDS
-from selector.evaluate import Engine
+from selector.engine import Engine
 from rdflib.namespace import OWL, RDF, RDFS
 
 from selector.kb.lengths import with_lengths

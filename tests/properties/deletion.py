@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from selector.checks import KINDS
-from selector.evaluate import Engine
+from selector.engine import Engine
 from selector.kb.load import BASE_LAYER, KnowledgeBase, load_knowledge_base
 from selector.policy import Policy, load_policy
 from selector.rules import load_rules

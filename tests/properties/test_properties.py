@@ -44,7 +44,7 @@ from oracle.worlds import (
 )
 from selector.checks import KINDS as CHECK_KINDS
 from selector.errors import PolicyError
-from selector.evaluate import Engine
+from selector.engine import Engine
 from selector.paths import rules_dir
 from selector.render import RENDERERS
 from selector.rules import load_rules

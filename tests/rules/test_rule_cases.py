@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from selector.checks import KINDS
-from selector.evaluate import Engine
+from selector.engine import Engine
 from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
 from selector.paths import ontology_dir

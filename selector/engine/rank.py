@@ -10,8 +10,8 @@ from selector.kb.namespaces import SEL
 from selector.results import Decision
 
 if TYPE_CHECKING:
+    from selector.engine import Engine
     from selector.kb.candidates import Candidate
-    from selector.evaluate import Engine
 
 _MISSING = Decimal("Infinity")
 

@@ -1,21 +1,23 @@
-"""The evaluator: every active rule over every candidate, into one frozen report."""
+"""The engine: a knowledge base and rule set compiled once, to decide every candidate under many policies."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 
 from rdflib import URIRef
 
-from selector.kb.candidates import Candidate, enumerate_candidates, find_candidate
-from selector.checks import CHECKS, CheckContext
-from selector.columns import Columns, QuickDecision, Selection, quick_decision
-from selector.kb.facts import FactIndex
+from selector.engine.columns import Columns
+from selector.engine.decide import decide
+from selector.engine.selection import QuickDecision, Selection, quick_decision
 from selector.gcpause import collector_paused
+from selector.kb.candidates import Candidate, enumerate_candidates, find_candidate
+from selector.kb.facts import FactIndex
 from selector.kb.load import KnowledgeBase
-from selector.kb.places import Jurisdictions
 from selector.kb.namespaces import SEL
+from selector.kb.places import Jurisdictions
 from selector.policy import Policy, PolicyVocabulary, policy_value
-from selector.results import Decision, Report, RuleResult, Verdict
+from selector.results import Decision, Report
 from selector.rules import Rule
 
 
@@ -73,42 +75,8 @@ class Engine:
 
     def decide(self, candidate: Candidate, policy: Policy, rules: tuple[Rule, ...] | None = None) -> Decision:
         """One candidate's decision under the policy (unranked)."""
-        ctx = CheckContext(self.facts, self.places, policy, candidate, self.regions)
-        results: list[RuleResult] = []
-        obligations = []
-        for rule in self.active_rules(policy) if rules is None else rules:
-            required = policy_value(policy, rule.policy_key)
-            outcome = CHECKS[rule.kind](ctx, rule, required)
-            verdict = outcome.verdict.value
-            results.append(
-                RuleResult.model_construct(
-                    rule=rule.id,
-                    title=rule.title,
-                    verdict=outcome.verdict,
-                    reason=rule.message(verdict, outcome.fields),
-                    evidence=tuple(dict.fromkeys(f.evidence_item for f in outcome.facts)),
-                    remedy=rule.remedy_for(verdict, outcome.fields) if verdict != "pass" else None,
-                )
-            )
-            for item in outcome.obligations:
-                if item not in obligations:
-                    obligations.append(item)
-        fails = [r for r in results if r.verdict is Verdict.FAIL]
-        unknowns = [r for r in results if r.verdict is Verdict.UNKNOWN]
-        allowed = not fails and (not unknowns or policy.unknown == "warn")
-        warnings = tuple(
-            f"UNKNOWN {r.rule}: {r.reason} (allowed only because the policy says unknown: warn)"
-            for r in unknowns
-        ) if allowed else ()
-        return Decision(
-            candidate=candidate.ref(),
-            outcome="allowed" if allowed else "denied",
-            rank=None,
-            denied_on_unknown=not allowed and not fails,
-            warnings=warnings,
-            obligations=tuple(obligations) if allowed else (),
-            results=tuple(results),
-        )
+        chosen = self.active_rules(policy) if rules is None else rules
+        return decide(self.facts, self.places, self.regions, candidate, policy, chosen)
 
     def selection(self, policy: Policy) -> Selection:
         """Every candidate's outcome under the policy, ranked, with each trail built only when asked for."""
@@ -138,8 +106,6 @@ class Engine:
     @property
     def fingerprint(self) -> str:
         """The content fingerprint of the knowledge base and rules together."""
-        import hashlib
-
         digest = hashlib.sha256(self.kb_fingerprint.encode())
         for rule in self.rules:
             digest.update(rule.id.encode())

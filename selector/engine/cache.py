@@ -30,6 +30,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+import io
 import os
 import pickle
 import stat
@@ -40,14 +41,18 @@ from typing import Sequence
 
 from rdflib import URIRef
 
+from selector.checks import KINDS
+from selector.engine import Engine
 from selector.files import read_bounded
 from selector.gcpause import collector_paused
+from selector.kb.load import load_knowledge_base
 from selector.kb.namespaces import namespace_term
 from selector.paths import ontology_dir, rules_dir
+from selector.rules import load_rules
 
 FORMAT = b"selector-engine-3"
 _KEEP = 8
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 _SECRET = ".secret"
 _TAG_BYTES = 32
 #: Largest input hashed for the key (the loaders refuse larger files anyway).
@@ -220,8 +225,6 @@ def _uri(value: str):
 
 
 def _dumps(engine) -> bytes:
-    import io
-
     class _Pickler(pickle.Pickler):
         def reducer_override(self, obj):
             if type(obj) is URIRef:
@@ -273,11 +276,9 @@ def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
     Bad input is reported exactly as an uncached load would report it, because a
     file that cannot be read gives no key and so goes through the normal loaders.
     """
-    from selector.checks import KINDS
-    from selector.evaluate import Engine
-    from selector.kb.load import load_knowledge_base
+    # Imported here, not at the top, to keep start-up fast: validation (and networkx)
+    # is needed only when the engine is compiled, never when it comes from the cache.
     from selector.kb.validate import overlay_error
-    from selector.rules import load_rules
 
     configured = cache_dir()
     folder = private_folder(configured) if configured is not None else None
