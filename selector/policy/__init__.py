@@ -1,0 +1,43 @@
+"""The policy file: what a team requires of an LLM deployment, as validated data.
+
+A policy is a YAML file (SPEC section 5). ``load_policy`` (``check``) reads it safely,
+checks every key and value in document order against the models (``model``) and
+against the knowledge base's vocabulary (``vocabulary``: jurisdictions, makers,
+providers, ...), and returns a frozen ``Policy`` or raises one ``PolicyError`` line
+naming the file, line and key of the first problem, with a suggestion where one is
+close (``wording``).
+
+``policy_json_schema()`` (``schema``) publishes the same models as a JSON Schema for
+editors; ``python -m selector.policy`` prints it (the checked-in copy is
+``selector/schemas/policy.schema.json``).
+"""
+
+from selector.policy.check import load_policy
+from selector.policy.model import (
+    Exclude,
+    LicenceRequirement,
+    Licensee,
+    Policy,
+    PriceCap,
+    Require,
+    SelfHosting,
+    policy_value,
+)
+from selector.policy.schema import main, policy_json_schema, policy_json_schema_text
+from selector.policy.vocabulary import PolicyVocabulary
+
+__all__ = [
+    "Exclude",
+    "LicenceRequirement",
+    "Licensee",
+    "Policy",
+    "PolicyVocabulary",
+    "PriceCap",
+    "Require",
+    "SelfHosting",
+    "load_policy",
+    "main",
+    "policy_json_schema",
+    "policy_json_schema_text",
+    "policy_value",
+]

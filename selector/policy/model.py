@@ -1,0 +1,388 @@
+"""The policy models: what a policy file may say, as frozen pydantic models, and its canonical form."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge, Le, MinLen
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    JsonValue,
+    Strict,
+    StrictBool,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
+from pydantic.types import AllowInfNan
+from pydantic_core import CoreSchema, core_schema
+
+from selector.policy.vocabulary import (
+    NAME,
+    Certification,
+    Jurisdiction,
+    Maker,
+    Modality,
+    Provider,
+    ProviderKind,
+    Region,
+)
+
+
+@dataclass(frozen=True)
+class Unique:
+    """Marks a list whose items must all differ (``uniqueItems`` in the schema)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(_no_duplicates, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        result = handler(schema)
+        result["uniqueItems"] = True
+        return result
+
+
+@dataclass(frozen=True)
+class OneOrMany:
+    """Marks a list that may also be written as a single value (``residency: EU``)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(_one_to_tuple, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        result = handler(schema)
+        return {"anyOf": [result["items"], result]}
+
+
+def _no_duplicates(value: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(set(value)) != len(value):
+        raise ValueError("list each value once")
+    return value
+
+
+def _exact_int(value: Any) -> Any:
+    if type(value) is not int:
+        raise ValueError("expected the integer 1")
+    return value
+
+
+def _one_to_tuple(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+class Conflict(ValueError):
+    """A rule that ties several keys of one mapping together, with the key to blame."""
+
+    def __init__(self, problem: str, *, key: str | None = None, hint: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.key = key
+        self.hint = hint
+
+
+Preference = Literal["lowest_price", "largest_context", "largest_output", "newest"]
+
+_MAX_TOKENS = 1_000_000_000
+_TokenCount = Annotated[int, Strict(), Ge(1), Le(_MAX_TOKENS)]
+_Price = Annotated[float, Strict(), Ge(0), Le(1_000_000), AllowInfNan(False)]
+
+
+def required_list(item: Any) -> Any:
+    return Annotated[tuple[item, ...], MinLen(1), Unique()]
+
+
+def optional_list(item: Any) -> Any:
+    return Annotated[tuple[item, ...], Unique()]
+
+
+FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+
+class Licensee(BaseModel):
+    """Who will use the model. Open-weight licence clauses (user counts, revenue, domicile, kind of use) are checked against it."""
+
+    model_config = FROZEN
+
+    domicile: Jurisdiction | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Jurisdiction code where the licensee is established (DE, US, ...).",
+    )
+    monthly_active_users: Annotated[int, Strict(), Ge(0), Le(100_000_000_000)] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Monthly active users of the product that will use the model.",
+    )
+    monthly_revenue_usd: Annotated[float, Strict(), Ge(0), Le(10**13), AllowInfNan(False)] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="The licensee's monthly revenue in US dollars.",
+    )
+    use: Literal["commercial", "research", "non-production"] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Kind of use: commercial, research or non-production.",
+    )
+
+
+class PriceCap(BaseModel):
+    """The most a deployment may charge, in US dollars per million tokens."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"minProperties": 1})
+
+    input: _Price | SkipJsonSchema[None] = Field(
+        default=None, description="Highest acceptable price per million input tokens, in US dollars."
+    )
+    output: _Price | SkipJsonSchema[None] = Field(
+        default=None, description="Highest acceptable price per million output tokens, in US dollars."
+    )
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> PriceCap:
+        if self.input is None and self.output is None:
+            raise Conflict("give an input price, an output price or both", hint="for example {input: 5, output: 15}")
+        return self
+
+
+class LicenceRequirement(BaseModel):
+    """What an open-weight model's licence must permit for the licensee."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"minProperties": 1})
+
+    commercial_use: StrictBool | SkipJsonSchema[None] = Field(
+        default=None,
+        description="true: the licence must permit commercial use by this licensee.",
+    )
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> LicenceRequirement:
+        if self.commercial_use is None:
+            raise Conflict("give commercial_use", hint="for example {commercial_use: true}")
+        return self
+
+
+class Require(BaseModel):
+    """Hard requirements: a deployment that fails one (or, under unknown: fail, cannot be shown to meet one) is denied. Leave a key out when there is no such requirement."""
+
+    model_config = FROZEN
+
+    residency: Annotated[tuple[Jurisdiction, ...], MinLen(1), Unique(), OneOrMany()] | SkipJsonSchema[None] = Field(
+        default=None,
+        description=(
+            "Jurisdiction every place the data is processed or stored must lie in, on every hop. "
+            "A list means inside any of them, for example [EU, CH]."
+        ),
+    )
+    fine_tuning: StrictBool | SkipJsonSchema[None] = Field(
+        default=None, description="true: the deployment must offer fine-tuning of the model."
+    )
+    min_context_tokens: _TokenCount | SkipJsonSchema[None] = Field(
+        default=None, description="Smallest acceptable context window, in tokens."
+    )
+    min_output_tokens: _TokenCount | SkipJsonSchema[None] = Field(
+        default=None, description="Smallest acceptable maximum output length, in tokens."
+    )
+    max_retention_days: Annotated[float, Strict(), Ge(0), Le(36_500), AllowInfNan(False)] | SkipJsonSchema[None] = Field(
+        default=None, description="Longest acceptable retention of prompts and outputs, in days (0: none)."
+    )
+    training_on_inputs: StrictBool | SkipJsonSchema[None] = Field(
+        default=None, description="false: the provider must not train on customer inputs."
+    )
+    zero_data_retention: StrictBool | SkipJsonSchema[None] = Field(
+        default=None, description="true: zero data retention must be available."
+    )
+    input_modalities: required_list(Modality) | SkipJsonSchema[None] = Field(
+        default=None, description="Kinds of input the model must accept (text, image, audio, video, pdf)."
+    )
+    output_modalities: required_list(Modality) | SkipJsonSchema[None] = Field(
+        default=None, description="Kinds of output the model must produce."
+    )
+    tool_calling: StrictBool | SkipJsonSchema[None] = Field(
+        default=None, description="true: the model must support tool or function calling."
+    )
+    open_weights: StrictBool | SkipJsonSchema[None] = Field(
+        default=None, description="true: the model's weights must be published."
+    )
+    private_networking: StrictBool | SkipJsonSchema[None] = Field(
+        default=None, description="true: the deployment must be reachable over private networking (VPC, private endpoints)."
+    )
+    certifications: required_list(Certification) | SkipJsonSchema[None] = Field(
+        default=None, description="Certifications or attestations the provider must hold, all of them (ISO27001, SOC2, ...)."
+    )
+    provider_headquarters: required_list(Jurisdiction) | SkipJsonSchema[None] = Field(
+        default=None, description="Jurisdictions the provider's headquarters must be in, any of them (sovereignty)."
+    )
+    max_price_per_mtok: PriceCap | SkipJsonSchema[None] = Field(
+        default=None, description="Highest acceptable prices per million tokens, in US dollars."
+    )
+    licence: LicenceRequirement | SkipJsonSchema[None] = Field(
+        default=None, description="What an open-weight model's licence must permit."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Require:
+        if (
+            self.min_output_tokens is not None
+            and self.min_context_tokens is not None
+            and self.min_output_tokens > self.min_context_tokens
+        ):
+            raise Conflict(
+                f"min_output_tokens ({self.min_output_tokens}) is larger than min_context_tokens "
+                f"({self.min_context_tokens}); no model can satisfy both",
+                key="min_output_tokens",
+                hint="the output is part of the context window",
+            )
+        return self
+
+
+class SelfHosting(BaseModel):
+    """Where you would run open weights yourself: cloud regions or a jurisdiction, not both."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["regions"]}, {"required": ["jurisdiction"]}]},
+    )
+
+    regions: required_list(Region) | SkipJsonSchema[None] = Field(
+        default=None, description="Region codes you would run the model in (eu-central-1, ...)."
+    )
+    jurisdiction: Jurisdiction | SkipJsonSchema[None] = Field(
+        default=None, description="Jurisdiction code you would run the model in (EU, DE, ...)."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SelfHosting:
+        if self.regions is not None and self.jurisdiction is not None:
+            raise Conflict("give either regions or jurisdiction, not both")
+        if self.regions is None and self.jurisdiction is None:
+            raise Conflict("give regions or jurisdiction", hint="for example {jurisdiction: EU}")
+        return self
+
+
+class Exclude(BaseModel):
+    """Makers, providers and kinds of provider whose deployments are never allowed."""
+
+    model_config = FROZEN
+
+    makers: optional_list(Maker) = Field(default=(), description="Maker slugs whose models are excluded.")
+    providers: optional_list(Provider) = Field(default=(), description="Provider slugs that are excluded.")
+    provider_kinds: optional_list(ProviderKind) = Field(
+        default=(), description="Provider kinds that are excluded (maker-api, cloud-platform, aggregator, inference-host, self-hosted)."
+    )
+    maker_headquarters: optional_list(Jurisdiction) = Field(
+        default=(), description="Jurisdiction codes: models whose maker is headquartered in one of them are excluded."
+    )
+
+
+class Policy(BaseModel):
+    """A compliance policy: which LLM deployments a team may use, and how to rank those that pass."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=lambda schema, cls: policy_schema_extra(schema))
+
+    version: Annotated[Literal[1], BeforeValidator(_exact_int)] = Field(description="Policy file format version; always 1.")
+    name: Annotated[str, NAME] = Field(description="Short name of the policy. Defaults to the file name without its extension.")
+    description: Annotated[str, Strict()] = Field(default="", description="What the policy is for, in a sentence.")
+    licensee: Licensee | SkipJsonSchema[None] = Field(
+        default=None, description="Who will use the model: licence clauses depend on it."
+    )
+    require: Require = Field(default_factory=Require, description="Hard requirements every allowed deployment meets.")
+    self_hosting: SelfHosting | SkipJsonSchema[None] = Field(
+        default=None, description="Where you would run open weights yourself."
+    )
+    exclude: Exclude = Field(default_factory=Exclude, description="Makers, providers and provider kinds never allowed.")
+    prefer: Annotated[tuple[Preference, ...], Unique()] = Field(
+        default=(),
+        description="How to rank the deployments that pass, most important first.",
+    )
+    unknown: Literal["fail", "warn"] = Field(
+        default="fail",
+        description="What an unknown fact does to a requirement: fail (deny, the default) or warn (allow, with a warning).",
+    )
+    require_extra: tuple[tuple[str, JsonValue], ...] = Field(
+        default=(),
+        description="Requirements added by an organisation's own rule files, as (key, value) pairs sorted by key.",
+    )
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    def extra_requirement(self, key: str) -> JsonValue | None:
+        """The value of a require key added by an organisation's rule file, or ``None``."""
+        return dict(self.require_extra).get(key)
+
+    def canonical_data(self) -> dict[str, Any]:
+        """The policy as plain JSON data in a canonical form.
+
+        Keys that are not set are left out, lists whose order does not matter are
+        sorted, and requirements added by rule files sit under ``require`` as in
+        the file. Two files that say the same thing give the same data.
+        """
+        data = self.model_dump(mode="json", exclude_none=True, exclude={"require_extra"})
+        data = _sort_unordered(data, ())
+        for key, value in self.require_extra:
+            data.setdefault("require", {})[key] = copy.deepcopy(value)
+        return data
+
+    def canonical_json(self) -> str:
+        """``canonical_data()`` as compact JSON with sorted keys."""
+        return json.dumps(
+            self.canonical_data(), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        """``sha256:`` and the hex digest of ``canonical_json()``: equal for equal policy content."""
+        return "sha256:" + hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+def policy_value(policy: Policy, key: str) -> Any:
+    """The value a policy gives a dotted key (``require.residency``), or None when it is not set."""
+    section, _, name = key.partition(".")
+    if not name:
+        value = getattr(policy, section, None)
+        return value if value not in ((), None) else None
+    container = getattr(policy, section, None)
+    if container is None:
+        return None
+    value = getattr(container, name, None)
+    if value is None and section == "require":
+        value = dict(policy.require_extra).get(name)
+    return value if value not in ((), None) else None
+
+
+_ORDERED_LISTS = frozenset({("prefer",)})
+INTERNAL_FIELDS = frozenset({"require_extra"})
+
+
+def _sort_unordered(value: Any, path: tuple[str, ...]) -> Any:
+    """Sort the lists of a dumped policy whose order carries no meaning."""
+    if isinstance(value, dict):
+        return {key: _sort_unordered(item, path + (key,)) for key, item in value.items()}
+    if isinstance(value, list) and path not in _ORDERED_LISTS:
+        return sorted(value)
+    return value
+
+
+
+def policy_schema_extra(schema: dict[str, Any]) -> None:
+    """Adjust the generated schema of ``Policy`` to the file format."""
+    for field in INTERNAL_FIELDS:
+        schema.get("properties", {}).pop(field, None)
+    schema["required"] = [key for key in schema.get("required", []) if key != "name"]
+
+
+def all_field_names() -> frozenset[str]:
+    names: set[str] = set()
+    for cls in (Policy, Licensee, Require, PriceCap, LicenceRequirement, SelfHosting, Exclude):
+        names.update(cls.model_fields)
+    return frozenset(names)

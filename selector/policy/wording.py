@@ -1,0 +1,161 @@
+"""Policy types and JSON Schemas in words, for the one-line errors (``expected a list of modalities``)."""
+
+from __future__ import annotations
+
+import json
+import types
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from annotated_types import Ge, MinLen
+from pydantic import (
+    BaseModel,
+    StringConstraints,
+)
+
+from selector.policy.model import OneOrMany
+from selector.policy.vocabulary import Vocab, closest
+
+
+def field_type(cls: type[BaseModel], name: str) -> Any:
+    """A model field's full type, with its constraints, as one ``Annotated`` type."""
+    info = cls.model_fields[name]
+    if info.metadata:
+        return Annotated[(info.annotation, *info.metadata)]
+    return info.annotation
+
+
+def is_none(annotation: Any) -> bool:
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation is type(None)
+
+
+def unpack(annotation: Any) -> tuple[Any, list[Any], bool]:
+    """Split a type into its base type, its constraint markers, and whether ``None`` is allowed."""
+    meta: list[Any] = []
+    optional = False
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation, *more = get_args(annotation)
+            meta.extend(more)
+        elif origin in (Union, types.UnionType):
+            options = [arg for arg in get_args(annotation) if not is_none(arg)]
+            optional = optional or len(options) < len(get_args(annotation))
+            if len(options) != 1:
+                raise TypeError(f"no check for the policy type {annotation!r}")
+            annotation = options[0]
+        else:
+            return annotation, meta, optional
+
+
+def phrase(annotation: Any) -> str:
+    """What a value of this type is, in words: ``an integer >= 1``, ``a list of modalities``."""
+    base, meta, _ = unpack(annotation)
+    vocab = next((m for m in meta if isinstance(m, Vocab)), None)
+    if vocab is not None:
+        return vocab.phrase
+    if isinstance(base, type) and issubclass(base, BaseModel):
+        return "a mapping"
+    if get_origin(base) is Literal:
+        options = [json_word(option) for option in get_args(base)]
+        return options[0] if len(options) == 1 else "one of " + ", ".join(options)
+    if get_origin(base) is tuple:
+        item = get_args(base)[0]
+        text = "a list of " + plural_of(item)
+        if any(isinstance(m, OneOrMany) for m in meta):
+            text = f"{phrase(item)} or {text}"
+        return text
+    if base is str:
+        return "a non-empty string" if min_length(meta) else "a string"
+    if base is bool:
+        return "true or false"
+    if base in (int, float):
+        noun = "an integer" if base is int else "a number"
+        lower = next((m.ge for m in meta if isinstance(m, Ge)), None)
+        return f"{noun} >= {lower}" if lower is not None else noun
+    return "a value"
+
+
+def plural_of(item: Any) -> str:
+    base, meta, _ = unpack(item)
+    vocab = next((m for m in meta if isinstance(m, Vocab)), None)
+    if vocab is not None:
+        return vocab.plural
+    if get_origin(base) is Literal:
+        return "these values: " + ", ".join(json_word(option) for option in get_args(base))
+    return "strings" if base is str else "values"
+
+
+def min_length(meta: list[Any]) -> int:
+    length = 0
+    for m in meta:
+        if isinstance(m, MinLen):
+            length = max(length, m.min_length)
+        elif isinstance(m, StringConstraints) and m.min_length:
+            length = max(length, m.min_length)
+    return length
+
+
+def string_ok(meta: list[Any], value: str) -> bool:
+    return len(value) >= min_length(meta)
+
+
+def json_word(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
+
+
+def schema_phrase(schema: Any) -> str | None:
+    """A JSON Schema (of a rule-file key) in words, for the common simple cases."""
+    if not isinstance(schema, dict):
+        return None
+    if "enum" in schema:
+        return "one of " + ", ".join(json_word(value) for value in schema["enum"])
+    if "const" in schema:
+        return json_word(schema["const"])
+    kinds = schema.get("type")
+    if kinds is None:
+        return None
+    words = []
+    for kind in kinds if isinstance(kinds, list) else [kinds]:
+        if kind in ("integer", "number"):
+            word = "an integer" if kind == "integer" else "a number"
+            if "minimum" in schema:
+                word += f" >= {number_text(schema['minimum'])}"
+            if "exclusiveMinimum" in schema:
+                word += f" > {number_text(schema['exclusiveMinimum'])}"
+            if "maximum" in schema:
+                word += f" <= {number_text(schema['maximum'])}"
+            if "exclusiveMaximum" in schema:
+                word += f" < {number_text(schema['exclusiveMaximum'])}"
+        elif kind == "string":
+            word = "a non-empty string" if schema.get("minLength", 0) >= 1 else "a string"
+        else:
+            word = {"boolean": "true or false", "array": "a list", "object": "a mapping", "null": "null"}.get(kind, kind)
+        words.append(word)
+    return " or ".join(words)
+
+
+def number_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
+
+
+def quote(value: str) -> str:
+    return f"'{short_text(value, 60)}'"
+
+
+def short_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def did_you_mean(word: str, candidates: Sequence[str]) -> str | None:
+    suggestion = closest(word, candidates)
+    if suggestion is not None:
+        return f"did you mean '{suggestion}'?"
+    if candidates:
+        return "expected one of: " + ", ".join(candidates)
+    return None
+
