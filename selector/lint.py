@@ -27,28 +27,24 @@ on bad input.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+from typing import Any, Literal
 
 import click
 from pydantic import BaseModel, ConfigDict
-from rdflib import URIRef
-from rdflib.term import Node
 
+from selector.checks import KINDS
+from selector.checks.base import Gap
+from selector.engine import Engine
 from selector.errors import PolicyError, SelectorError
-from selector.kb.facts import boolean, number
-from selector.kb.namespaces import RDFS, SEL, SKOS
+from selector.kb.candidates import Candidate
+from selector.kb.namespaces import SEL
+from selector.policy import Policy, policy_value
 from selector.results import Verdict
+from selector.rules import Rule
 from selector.text import printable
 from selector.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
-
-if TYPE_CHECKING:
-    from selector.kb.candidates import Candidate
-    from selector.engine import Engine
-    from selector.policy import Policy
-    from selector.rules import Rule
 
 __all__ = ["Finding", "lint", "policy"]
 
@@ -114,193 +110,6 @@ def _table(engine: "Engine", policy: "Policy", rules: tuple["Rule", ...]) -> _Ta
 
 
 # ---------------------------------------------------------------------------
-# Could any recorded value meet the requirement? (by check kind)
-# ---------------------------------------------------------------------------
-
-_DATA_SCOPES = ("target", "offering", "provider")
-
-
-def _recorded(engine: "Engine", rule: "Rule", prop: str | None = None) -> list[Node]:
-    """Every value of the rule's property stated at any of its scopes, for any candidate (and upstream hop)."""
-    from selector.kb.datapath import data_path
-    from selector.rules import expand
-
-    predicate = expand(prop or rule.params["property"])
-    scopes = rule.params.get("scopes", ["offering"])
-    nodes: set[Node] = set()
-    for candidate in engine.candidates:
-        for scope in scopes:
-            nodes.update(_scope_nodes(engine, candidate, scope))
-        if rule.params.get("hops") == "all":
-            hops, _ = data_path(engine.facts, candidate)
-            for hop in hops[1:]:
-                nodes.update(n for n in (hop.scope(s) for s in scopes if s in _DATA_SCOPES) if n is not None)
-    values: list[Node] = []
-    for node in sorted(nodes, key=str):
-        values.extend(engine.facts.objects(node, predicate))
-    return values
-
-
-def _scope_nodes(engine: "Engine", candidate: "Candidate", scope: str) -> list[Node]:
-    """The nodes a rule scope names for a candidate (one, several, or none)."""
-    found = candidate.scope(engine.facts, scope)
-    if found is None:
-        return []
-    return list(found) if isinstance(found, tuple) else [found]
-
-
-def _names(engine: "Engine", value: Node, broader: bool) -> set[str]:
-    """A value's slug (and, with ``broader``, the slugs of everything it is a kind of), lowercased."""
-    out: set[str] = set()
-    for node in engine.facts.walk(value, SKOS.broader) if broader else (value,):
-        slugs = engine.facts.objects(node, SEL.slug)
-        out |= {str(s).lower() for s in slugs} or {str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1].lower()}
-    return out
-
-
-@dataclass(frozen=True)
-class _Gap:
-    """A requirement (or one item of a list requirement) no recorded value could meet."""
-
-    path: KeyPath
-    reason: str
-
-
-def _numbers(values: Iterable[Node]) -> list[Decimal]:
-    return [n for n in (number(v) for v in values) if n is not None]
-
-
-def _fmt(value: Any) -> str:
-    from selector.checks import fmt
-
-    return fmt(value)
-
-
-def _gaps_at_least(engine, rule, required, path) -> list[_Gap]:
-    found = _numbers(_recorded(engine, rule))  # an input cap ("also") only lowers what a window allows
-    if found and max(found) < Decimal(str(required)):
-        return [_Gap(path, f"no deployment could meet it: the largest {_what(engine, rule)} recorded is "
-                           f"{_fmt(max(found))}, less than {_fmt(required)}")]
-    return []
-
-
-def _gaps_at_most(engine, rule, required, path) -> list[_Gap]:
-    found = _numbers(_recorded(engine, rule))
-    if found and min(found) > Decimal(str(required)):
-        return [_Gap(path, f"no deployment could meet it: the smallest {_what(engine, rule)} recorded is "
-                           f"{_fmt(min(found))}, more than {_fmt(required)}")]
-    return []
-
-
-def _gaps_equals(engine, rule, required, path) -> list[_Gap]:
-    flags = {boolean(v) for v in _recorded(engine, rule)} - {None}
-    if flags and required not in flags:
-        return [_Gap(path, f"no deployment could meet it: every deployment that records {_what(engine, rule)} "
-                           f"records {_fmt(sorted(flags)[0])}")]
-    return []
-
-
-def _gaps_flag(engine, rule, required, path) -> list[_Gap]:
-    return _gaps_equals(engine, rule, required, path)
-
-
-def _gaps_one_of(engine, rule, required, path) -> list[_Gap]:
-    if required is False:
-        return []
-    from selector.rules import expand
-
-    accepted = {expand(a) for a in rule.params.get("accepted", [])}
-    if not any(v in accepted for v in _recorded(engine, rule)):
-        return [_Gap(path, f"no deployment could meet it: no {_what(engine, rule)} at an accepted level is recorded")]
-    return []
-
-
-def _gaps_includes_all(engine, rule, required, path) -> list[_Gap]:
-    held: set[str] = set()
-    for value in _recorded(engine, rule):
-        held |= _names(engine, value, bool(rule.params.get("broader")))
-    out = []
-    for index, item in enumerate(required):
-        if str(item).lower() not in held:
-            out.append(_Gap(path + (index,), f"no deployment could meet it: no deployment records the "
-                                              f"{_what(engine, rule)} {item}"))
-    return out
-
-
-def _gaps_price(engine, rule, required, path) -> list[_Gap]:
-    out = []
-    for side in ("input", "output"):
-        cap = getattr(required, side, None)
-        if cap is None:
-            continue
-        prices = _numbers(_recorded(engine, rule, rule.params[f"{side}_property"]))
-        if prices and min(prices) > Decimal(str(cap)):
-            out.append(_Gap(path + (side,), f"no deployment could meet it: the lowest {side} price recorded is "
-                                            f"${_fmt(min(prices))} per million tokens, more than ${_fmt(cap)}"))
-    return out
-
-
-def _gaps_data_location(engine, rule, required, path, policy) -> list[_Gap]:
-    """Residency: no recorded processing place lies inside the jurisdiction, and self-hosting does not either."""
-    places = engine.places
-    allowed = tuple(p for p in (places.resolve(code) for code in required) if p is not None)
-    if not allowed:
-        return []
-    recorded: set[Node] = set()
-    for candidate in engine.candidates:
-        for scope in _DATA_SCOPES:
-            for node in _scope_nodes(engine, candidate, scope):
-                recorded.update(engine.facts.objects(node, SEL.processingIn))
-    for place in recorded:
-        if isinstance(place, URIRef) and places.place_within(place, allowed).verdict is not Verdict.FAIL:
-            return []
-    self_hosted = [c for c in engine.candidates if engine.facts.has_type(c.target, SEL.SelfHostedTarget)]
-    if self_hosted and _self_hosting_could_be_inside(engine, policy, allowed):
-        return []
-    names = " or ".join(required)
-    where = "; self_hosting is not inside it either" if self_hosted and policy.self_hosting else ""
-    return [_Gap(path, f"no deployment could meet it: no processing location recorded in the knowledge base "
-                       f"lies inside {names}{where}")]
-
-
-def _self_hosting_could_be_inside(engine, policy, allowed) -> bool:
-    choice = policy.self_hosting
-    if choice is None:
-        return True  # unknown until the policy says where: it could be inside
-    places = []
-    if choice.jurisdiction:
-        places.append(engine.places.resolve(choice.jurisdiction))
-    places += [engine.regions.get(code) for code in choice.regions or ()]
-    return any(p is None or engine.places.place_within(p, allowed).verdict is not Verdict.FAIL for p in places)
-
-
-_GAPS: dict[str, Callable[..., list[_Gap]]] = {
-    "at_least": _gaps_at_least,
-    "at_most": _gaps_at_most,
-    "equals": _gaps_equals,
-    "flag_at_target": _gaps_flag,
-    "one_of": _gaps_one_of,
-    "includes_all": _gaps_includes_all,
-    "price_cap": _gaps_price,
-}
-
-
-def _what(engine: "Engine", rule: "Rule") -> str:
-    """What the rule's property is called: its label in the ontology, else its name in words."""
-    import re
-
-    from selector.rules import expand
-
-    prop = rule.params.get("property")
-    if not isinstance(prop, str):
-        return rule.title[0].lower() + rule.title[1:] if rule.title else rule.id
-    label = engine.facts.one(expand(prop), RDFS.label)
-    if label is not None:
-        return str(label.object)
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", prop.partition(":")[2]).lower()
-
-
-# ---------------------------------------------------------------------------
 # The whole policy
 # ---------------------------------------------------------------------------
 
@@ -320,8 +129,6 @@ def lint(policy: "Policy", engine: "Engine", *, document: YamlDocument | None = 
     exactly when ``select`` would allow nothing. ``document`` is the policy file as
     read by :func:`selector.yamlfile.read_yaml`, for each finding's line.
     """
-    from selector.policy import policy_value
-
     rules = engine.active_rules(policy)
     table = _table(engine, policy, rules)
     findings: list[Finding] = []
@@ -364,13 +171,12 @@ def lint(policy: "Policy", engine: "Engine", *, document: YamlDocument | None = 
     return tuple(sorted(findings, key=lambda f: (f.line or 0, f.key, f.reason)))
 
 
-def _gaps(engine: "Engine", rule: "Rule", required: Any, path: KeyPath, policy: "Policy") -> list[_Gap]:
+def _gaps(engine: "Engine", rule: "Rule", required: Any, path: KeyPath, policy: "Policy") -> list[Gap]:
     """Why no recorded value could meet the requirement, where the rule's kind says how to tell."""
+    reason = KINDS[rule.kind].gaps
     try:
-        if rule.kind == "data_location":
-            return _gaps_data_location(engine, rule, required, path, policy)
-        if rule.kind in _GAPS and required is not None:
-            return _GAPS[rule.kind](engine, rule, required, path)
+        if reason is not None and required is not None:
+            return reason(engine, rule, required, path, policy)
     except (KeyError, TypeError, AttributeError):
         pass  # an organisation's rule with parameters lint does not read: the generic reason applies
     return []

@@ -8,13 +8,14 @@ import json
 import string
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 from rdflib import URIRef
 
 from selector.errors import RuleError
 from selector.kb.namespaces import PREFIXES, term
 from selector.paths import rules_dir
+from selector.policy import value_kind
 from selector.yamlfile import read_yaml
 
 _SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "rule.schema.json"
@@ -67,8 +68,17 @@ def expand(name: str) -> URIRef:
     raise KeyError(name)
 
 
-def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: frozenset[str]) -> tuple[Rule, ...]:
+class Kind(Protocol):
+    """What loading a rule reads of its check kind (``selector.checks.CheckKind``)."""
+
+    needs: tuple[str, ...]
+    judges: str
+
+
+def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: Mapping[str, Kind]) -> tuple[Rule, ...]:
     """The shipped rules plus those in each extra directory, sorted by id.
+
+    ``kinds`` are the check kinds a rule may name (``selector.checks.KINDS``).
 
     Raises RuleError (one line, naming file, line and key) for a file that does not
     match the rule schema, names an unknown check kind, or repeats an id.
@@ -94,7 +104,7 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: frozenset[str]) -> tup
     return tuple(found[k] for k in sorted(found))
 
 
-def _load_rule(path: Path, validator, kinds: frozenset[str]) -> Rule:
+def _load_rule(path: Path, validator, kinds: Mapping[str, Kind]) -> Rule:
     document = read_yaml(path, error=RuleError)
     data = document.data
     if not isinstance(data, dict):
@@ -169,7 +179,7 @@ def _load_rule(path: Path, validator, kinds: frozenset[str]) -> Rule:
                         key=f"check.{key}",
                         hint="known prefixes: " + ", ".join(p for p, _ in PREFIXES),
                     ) from None
-    _check_fit(path, document, data, kind, params)
+    _check_fit(path, document, data, kind, kinds[kind], params)
     return Rule(
         id=data["id"],
         policy_key=data["policy_key"],
@@ -191,28 +201,13 @@ _TERM_PARAMS = frozenset(
     {"property", "at_property", "input_property", "output_property", "multiplier_property", "also", "accepted"}
 )
 
-#: The kind of value each built-in policy key takes (keys added by rule files say theirs in `parameter`).
-_VALUE_KINDS = {
-    "require.residency": "jurisdictions",
-    "require.min_context_tokens": "number",
-    "require.min_output_tokens": "number",
-    "require.max_retention_days": "number",
-    "require.max_price_per_mtok": "price",
-    "require.licence": "licence",
-    "require.input_modalities": "list",
-    "require.output_modalities": "list",
-    "require.certifications": "list",
-    "require.provider_headquarters": "list",
-}
 _SCHEMA_TYPES = {"number": "number", "integer": "number", "boolean": "boolean", "array": "list"}
 
 
-def _check_fit(path: Path, document, data: dict, kind: str, params: dict) -> None:
+def _check_fit(path: Path, document, data: dict, kind: str, spec: Kind, params: dict) -> None:
     """Refuse a rule whose check lacks a parameter its kind needs, or whose kind cannot judge its key's value."""
-    from selector.checks import KIND_PARAMS
-
-    needs, judges = KIND_PARAMS[kind]
-    for name in needs:
+    judges = spec.judges
+    for name in spec.needs:
         if name not in params:
             raise RuleError(
                 f"check kind '{kind}' needs '{name}'",
@@ -222,11 +217,9 @@ def _check_fit(path: Path, document, data: dict, kind: str, params: dict) -> Non
                 hint=f"add check.{name}",
             )
     key = data["policy_key"]
-    if key in _VALUE_KINDS or key.startswith("exclude."):
-        takes = _VALUE_KINDS.get(key, "list")
-    elif key.startswith("require.") and key.removeprefix("require.") in _BOOLEAN_KEYS:
-        takes = "boolean"
-    else:
+    # A built-in key's kind of value is its field's in the policy model; any exclude key is a list.
+    takes = value_kind(key) or ("list" if key.startswith("exclude.") else None)
+    if takes is None:
         takes = _SCHEMA_TYPES.get(str((data.get("parameter") or {}).get("type")), "")
         if not takes:
             raise RuleError(
@@ -244,11 +237,6 @@ def _check_fit(path: Path, document, data: dict, kind: str, params: dict) -> Non
             key="check.kind",
             hint="choose a kind for this kind of value",
         )
-
-
-_BOOLEAN_KEYS = frozenset(
-    {"fine_tuning", "training_on_inputs", "zero_data_retention", "tool_calling", "open_weights", "private_networking"}
-)
 
 
 def _unexpected_keys(error) -> list[str]:

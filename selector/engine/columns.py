@@ -1,7 +1,7 @@
 """Decisions over whole columns: each rule judged once per distinct signature, then for every candidate at once.
 
 When a knowledge base is compiled, every rule gets a column: for each candidate, the
-number of its signature group (``selector.signatures``). Under a policy, a rule's
+number of its signature group (``CheckKind.signature``). Under a policy, a rule's
 verdict is decided once per group, by running the rule's own check on one candidate
 of the group (or, for residency and price caps, from the group's signature), and the
 verdicts reach every candidate through the column. Trails
@@ -16,12 +16,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
-from selector.checks import CHECKS, CheckContext
+from selector.checks import KINDS, CheckContext
 from selector.engine.rank import ORDERINGS
 from selector.policy import Policy, policy_value
 from selector.results import Verdict
 from selector.rules import Rule
-from selector.signatures import FROM_SIGNATURE, SIGNATURES, depends_on
 
 if TYPE_CHECKING:
     from selector.engine import Engine
@@ -51,14 +50,15 @@ class RuleColumn:
 
 def build_column(engine: "Engine", rule: Rule) -> RuleColumn:
     """Group the engine's candidates by their signature for the rule."""
-    sign = SIGNATURES[rule.kind]
-    parts = depends_on(rule)
+    kind = KINDS[rule.kind]
+    sign = kind.signature
+    parts = kind.depends_on(rule)
     by_nodes: dict[tuple, int] = {}
     numbering: dict[Any, int] = {}
     groups = array("I")
     representatives: list[int] = []
     signatures: list[Any] = []
-    keep = rule.kind in FROM_SIGNATURE
+    keep = kind.from_signature is not None
     facts, places, regions = engine.facts, engine.places, engine.regions
     for i, candidate in enumerate(engine.candidates):
         nodes = tuple(getattr(candidate, part) for part in parts)
@@ -142,10 +142,11 @@ def decide_group(engine: "Engine", state: PolicyState, position: int, group: int
     candidate = engine.candidates[column.representatives[group]]
     ctx = CheckContext(engine.facts, engine.places, state.policy, candidate, engine.regions)
     required = state.required[position]
-    reader = FROM_SIGNATURE.get(rule.kind)
+    kind = KINDS[rule.kind]
+    reader = kind.from_signature
     verdict = reader(ctx, column.signatures[group], required) if reader is not None else None
     if verdict is None:
-        verdict = CHECKS[rule.kind](ctx, rule, required).verdict
+        verdict = kind.check(ctx, rule, required).verdict
     code = CODES[verdict]
     state.tables[position][group] = code
     return code

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from rdflib import URIRef
 
-from selector.checks import CHECKS, CheckContext
+from selector.checks import KINDS, CheckContext
 from selector.kb.candidates import Candidate
 from selector.kb.facts import FactIndex
 from selector.kb.places import Jurisdictions
@@ -29,7 +29,7 @@ def decide(
     obligations: list[Any] = []
     for rule in rules:
         required = policy_value(policy, rule.policy_key)
-        outcome = CHECKS[rule.kind](ctx, rule, required)
+        outcome = KINDS[rule.kind].check(ctx, rule, required)
         verdict = outcome.verdict.value
         results.append(
             RuleResult.model_construct(

@@ -33,6 +33,10 @@ class Candidate:
             id=self.id, model=self.model_slug, provider=self.provider_slug, deployment=self.target_slug
         )
 
+    def self_hosted(self, facts: FactIndex) -> bool:
+        """Whether you run this deployment yourself: its target is a self-hosted target."""
+        return facts.has_type(self.target, SEL.SelfHostedTarget)
+
     def scope(self, facts: FactIndex, name: str) -> tuple[Node, ...]:
         """The nodes a rule scope names for this candidate (model, provider, operator, maker, licence...).
 

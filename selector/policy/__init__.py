@@ -22,6 +22,7 @@ from selector.policy.model import (
     Require,
     SelfHosting,
     policy_value,
+    value_kind,
 )
 from selector.policy.schema import main, policy_json_schema, policy_json_schema_text
 from selector.policy.vocabulary import PolicyVocabulary
@@ -40,4 +41,5 @@ __all__ = [
     "policy_json_schema",
     "policy_json_schema_text",
     "policy_value",
+    "value_kind",
 ]

@@ -24,18 +24,18 @@ from selector.policy.model import (
     Require,
     Unique,
     all_field_names,
+    field_type,
+    unpack,
 )
 from selector.policy.vocabulary import PolicyVocabulary, Vocab, closest
 from selector.policy.wording import (
     did_you_mean,
-    field_type,
     number_text,
     phrase,
     quote,
     schema_phrase,
     short_text,
     string_ok,
-    unpack,
 )
 from selector.yamlfile import KeyPath, YamlDocument, read_yaml
 

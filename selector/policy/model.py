@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import types
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from annotated_types import Ge, Le, MinLen
 from pydantic import (
@@ -99,6 +100,13 @@ _TokenCount = Annotated[int, Strict(), Ge(1), Le(_MAX_TOKENS)]
 _Price = Annotated[float, Strict(), Ge(0), Le(1_000_000), AllowInfNan(False)]
 
 
+@dataclass(frozen=True)
+class ValueKind:
+    """Names the kind of value a field takes where its type alone does not say it (residency: jurisdictions)."""
+
+    name: str
+
+
 def required_list(item: Any) -> Any:
     return Annotated[tuple[item, ...], MinLen(1), Unique()]
 
@@ -137,6 +145,8 @@ class Licensee(BaseModel):
 class PriceCap(BaseModel):
     """The most a deployment may charge, in US dollars per million tokens."""
 
+    value_kind: ClassVar[str] = "price"
+
     model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"minProperties": 1})
 
     input: _Price | SkipJsonSchema[None] = Field(
@@ -155,6 +165,8 @@ class PriceCap(BaseModel):
 
 class LicenceRequirement(BaseModel):
     """What an open-weight model's licence must permit for the licensee."""
+
+    value_kind: ClassVar[str] = "licence"
 
     model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"minProperties": 1})
 
@@ -175,7 +187,9 @@ class Require(BaseModel):
 
     model_config = FROZEN
 
-    residency: Annotated[tuple[Jurisdiction, ...], MinLen(1), Unique(), OneOrMany()] | SkipJsonSchema[None] = Field(
+    residency: Annotated[
+        tuple[Jurisdiction, ...], MinLen(1), Unique(), OneOrMany(), ValueKind("jurisdictions")
+    ] | SkipJsonSchema[None] = Field(
         default=None,
         description=(
             "Jurisdiction every place the data is processed or stored must lie in, on every hop. "
@@ -379,6 +393,65 @@ def policy_schema_extra(schema: dict[str, Any]) -> None:
     for field in INTERNAL_FIELDS:
         schema.get("properties", {}).pop(field, None)
     schema["required"] = [key for key in schema.get("required", []) if key != "name"]
+
+
+def field_type(cls: type[BaseModel], name: str) -> Any:
+    """A model field's full type, with its constraints, as one ``Annotated`` type."""
+    info = cls.model_fields[name]
+    if info.metadata:
+        return Annotated[(info.annotation, *info.metadata)]
+    return info.annotation
+
+
+def is_none(annotation: Any) -> bool:
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation is type(None)
+
+
+def unpack(annotation: Any) -> tuple[Any, list[Any], bool]:
+    """Split a type into its base type, its constraint markers, and whether ``None`` is allowed."""
+    meta: list[Any] = []
+    optional = False
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation, *more = get_args(annotation)
+            meta.extend(more)
+        elif origin in (Union, types.UnionType):
+            options = [arg for arg in get_args(annotation) if not is_none(arg)]
+            optional = optional or len(options) < len(get_args(annotation))
+            if len(options) != 1:
+                raise TypeError(f"no check for the policy type {annotation!r}")
+            annotation = options[0]
+        else:
+            return annotation, meta, optional
+
+
+def value_kind(key: str) -> str | None:
+    """The kind of value a built-in ``require`` or ``exclude`` key takes, read from its field in the models.
+
+    A number, a boolean, a list, or what a marker or a model names (jurisdictions,
+    price, licence); None for a key the models do not have (a key a rule file adds
+    says its type in its ``parameter`` schema).
+    """
+    section, _, name = key.partition(".")
+    model = {"require": Require, "exclude": Exclude}.get(section)
+    if model is None or name not in model.model_fields:
+        return None
+    base, meta, _ = unpack(field_type(model, name))
+    marker = next((m for m in meta if isinstance(m, ValueKind)), None)
+    if marker is not None:
+        return marker.name
+    if isinstance(base, type) and issubclass(base, BaseModel):
+        return getattr(base, "value_kind", None)
+    if get_origin(base) is tuple:
+        return "list"
+    if base is bool:
+        return "boolean"
+    if base in (int, float):
+        return "number"
+    return None
 
 
 def all_field_names() -> frozenset[str]:

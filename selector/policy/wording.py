@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import types
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 from annotated_types import Ge, MinLen
 from pydantic import (
@@ -13,41 +12,8 @@ from pydantic import (
     StringConstraints,
 )
 
-from selector.policy.model import OneOrMany
+from selector.policy.model import OneOrMany, unpack
 from selector.policy.vocabulary import Vocab, closest
-
-
-def field_type(cls: type[BaseModel], name: str) -> Any:
-    """A model field's full type, with its constraints, as one ``Annotated`` type."""
-    info = cls.model_fields[name]
-    if info.metadata:
-        return Annotated[(info.annotation, *info.metadata)]
-    return info.annotation
-
-
-def is_none(annotation: Any) -> bool:
-    if get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    return annotation is type(None)
-
-
-def unpack(annotation: Any) -> tuple[Any, list[Any], bool]:
-    """Split a type into its base type, its constraint markers, and whether ``None`` is allowed."""
-    meta: list[Any] = []
-    optional = False
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation, *more = get_args(annotation)
-            meta.extend(more)
-        elif origin in (Union, types.UnionType):
-            options = [arg for arg in get_args(annotation) if not is_none(arg)]
-            optional = optional or len(options) < len(get_args(annotation))
-            if len(options) != 1:
-                raise TypeError(f"no check for the policy type {annotation!r}")
-            annotation = options[0]
-        else:
-            return annotation, meta, optional
 
 
 def phrase(annotation: Any) -> str:

@@ -41,7 +41,7 @@ from selector.checks import KINDS
 from selector.engine import Engine
 from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
-from selector.licences import lineage
+from selector.checks.licences import lineage
 from selector.kb.namespaces import ODRL, SEL, SKOS
 from selector.paths import ontology_dir
 from selector.policy import load_policy

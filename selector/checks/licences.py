@@ -12,11 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Hashable
 
 from rdflib import URIRef
 from rdflib.term import Node
 
-from selector.checks import CheckContext, Outcome, base_fields, doubts_about, fmt
+from selector.checks.base import (
+    CheckContext,
+    CheckKind,
+    Outcome,
+    base_fields,
+    doubts_about,
+    every_part,
+    fmt,
+    self_hosted,
+)
 from selector.kb.facts import Fact, boolean, number
 from selector.kb.namespaces import ODRL, RDFS, SEL, short
 from selector.results import Obligation, Verdict, worse
@@ -48,7 +58,7 @@ def licensee_role(ctx: CheckContext) -> str | None:
     the user the licensee; calling a hosted API does not.
     """
     kinds = ctx.facts.objects(ctx.candidate.provider, SEL.providerKind)
-    if ctx.facts.has_type(ctx.candidate.target, SEL.SelfHostedTarget) or SEL.SelfHostedRuntime in kinds:
+    if self_hosted(ctx) or SEL.SelfHostedRuntime in kinds:
         return "you self-host the weights"
     if SEL.InternalHosting in kinds:
         return f"you run the weights on your organisation's own service, {ctx.candidate.provider_slug}"
@@ -368,3 +378,19 @@ def _describe(required) -> str:
     if required is None or required.commercial_use is None:
         return "this use"
     return "commercial use" if required.commercial_use else "non-commercial use"
+
+
+def sign_licence(ctx: CheckContext, rule: Rule) -> Hashable:
+    """The model, and what makes the user a licensee regardless of the policy (self-hosting)."""
+    return (
+        ctx.candidate.model,
+        self_hosted(ctx),
+        SEL.SelfHostedRuntime in ctx.facts.objects(ctx.candidate.provider, SEL.providerKind),
+        SEL.InternalHosting in ctx.facts.objects(ctx.candidate.provider, SEL.providerKind),
+    )
+
+
+LICENCE_TERMS = CheckKind(
+    name="licence_terms", needs=(), judges="licence", check=judge_licence,
+    signature=sign_licence, depends_on=every_part,
+)

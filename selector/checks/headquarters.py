@@ -1,0 +1,91 @@
+"""The ``headquarters_within`` check kind: every operator, and every parent company above it, is
+headquartered inside a listed jurisdiction."""
+
+from __future__ import annotations
+
+from typing import Any, Hashable
+
+from rdflib import URIRef
+
+from selector.checks.base import (
+    CheckContext,
+    CheckKind,
+    Outcome,
+    base_fields,
+    doubts_about,
+    every_part,
+    fmt,
+    self_hosted,
+)
+from selector.kb.facts import Fact
+from selector.kb.namespaces import SEL
+from selector.results import Verdict, worse
+from selector.rules import Rule
+
+
+def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
+    """Every operator, and every parent company above each, is headquartered inside a listed jurisdiction."""
+    fields = base_fields(ctx, required, ctx.candidate.provider)
+    if self_hosted(ctx):
+        fields["value"] = "you (self-hosted)"
+        fields["detail"] = "self-hosted: you operate it"
+        return Outcome(Verdict.PASS, fields, ())
+    operators = ctx.facts.values(ctx.candidate.provider, SEL.operator)
+    if not operators:
+        fields["detail"] = f"no operator is recorded for {ctx.candidate.provider_slug}"
+        return Outcome(Verdict.UNKNOWN, fields, ())
+    allowed = tuple(p for p in (ctx.places.resolve(c) for c in required) if p is not None)
+    used: list[Fact] = list(operators)
+    chain: list[str] = doubts_about(ctx, operators, SEL.operator, strictest=True)
+    verdict = Verdict.UNKNOWN if chain else Verdict.PASS
+    todo = [f.object for f in operators]
+    seen: set = set()
+    while todo:
+        org = todo.pop(0)
+        if not isinstance(org, URIRef):
+            chain.append(f"operator '{fmt(org)}' is not an organisation in the knowledge base")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+            continue
+        if org in seen:
+            continue
+        seen.add(org)
+        name = ctx.facts.label(org)
+        hqs = ctx.facts.values(org, SEL.headquarters)
+        if not hqs:
+            chain.append(f"{name}: headquarters not recorded")
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        unsure = doubts_about(ctx, hqs, SEL.headquarters, strictest=True)
+        if not ctx.facts.closed_list(org, SEL.parentOrganisation):
+            unsure.append(f"whether {name} has a parent company is not recorded")
+        chain.extend(unsure)
+        if unsure:
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        for hq in hqs:
+            used.append(hq)
+            if not isinstance(hq.object, URIRef):
+                chain.append(f"{name}: headquarters '{fmt(hq.object)}' is not a country")
+                verdict = worse(verdict, Verdict.UNKNOWN)
+                continue
+            judgement = ctx.places.place_within(hq.object, allowed)
+            used.extend(judgement.facts)
+            chain.append(f"{name} is headquartered in {ctx.places.code(hq.object)} ({judgement.reason})")
+            verdict = worse(verdict, judgement.verdict)
+        for parent in ctx.facts.values(org, SEL.parentOrganisation):
+            used.append(parent)
+            chain.append(f"{name} is a subsidiary of {ctx.facts.label(parent.object)}")
+            todo.append(parent.object)
+    fields["detail"] = "; ".join(chain)
+    return Outcome(verdict, fields, tuple(used))
+
+
+def sign_headquarters(ctx: CheckContext, rule: Rule) -> Hashable:
+    """Whether the deployment is self-hosted, else the operators whose headquarters are judged."""
+    if self_hosted(ctx):
+        return ("self-hosted",)
+    return ("operated", ctx.facts.objects(ctx.candidate.provider, SEL.operator))
+
+
+HEADQUARTERS_WITHIN = CheckKind(
+    name="headquarters_within", needs=(), judges="list", check=check_headquarters_within,
+    signature=sign_headquarters, depends_on=every_part,
+)
