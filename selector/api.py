@@ -8,7 +8,7 @@ from typing import Sequence
 from selector.engine import Engine
 from selector.engine.cache import compiled_engine
 from selector.engine.selection import QuickDecision, Selection
-from selector.policy import Policy, load_policy
+from selector.policy import Policy, Require, load_policy
 from selector.results import Decision, Report
 from selector.rules import Rule
 
@@ -32,8 +32,6 @@ class Selector:
 
     def extra_require(self) -> dict[str, dict]:
         """Policy keys that an organisation's own rules add under ``require``, with their value schemas."""
-        from selector.policy import Require
-
         builtin = set(Require.model_fields)
         out = {}
         for rule in self.rules:

@@ -28,25 +28,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 from typing import Any, Literal
 
-import click
 from pydantic import BaseModel, ConfigDict
 
 from selector.checks import KINDS
 from selector.checks.base import Gap
 from selector.engine import Engine
-from selector.errors import PolicyError, SelectorError
 from selector.kb.candidates import Candidate
 from selector.kb.namespaces import SEL
 from selector.policy import Policy, policy_value
 from selector.results import Verdict
 from selector.rules import Rule
-from selector.text import printable
-from selector.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
+from selector.text import plural, printable
+from selector.yamlfile import KeyPath, YamlDocument, format_key_path
 
-__all__ = ["Finding", "lint", "policy"]
+__all__ = ["Finding", "LintReport", "lint"]
 
 
 class Finding(BaseModel):
@@ -68,6 +65,30 @@ class Finding(BaseModel):
         return printable(f"{place}{self.key}: {self.reason}")
 
 
+@dataclass(frozen=True)
+class LintReport:
+    """Every finding about one policy, in line order; iterating it gives the findings."""
+
+    findings: tuple[Finding, ...]
+
+    def __iter__(self):
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """0 without findings, 1 with findings: what ``selector policy lint`` exits with."""
+        return 1 if self.findings else 0
+
+    def summary_line(self, file: object) -> str:
+        """The closing line: how many findings in the file, or that every requirement can be met."""
+        if self.findings:
+            return f"{plural(len(self.findings), 'finding')} in {file}"
+        return f"no findings: every requirement in {file} can be met by some deployment"
+
+
 # ---------------------------------------------------------------------------
 # What every deployment could do, rule by rule
 # ---------------------------------------------------------------------------
@@ -77,7 +98,7 @@ class Finding(BaseModel):
 class _Table:
     """Each active rule's verdict on each candidate, judged on its own."""
 
-    candidates: tuple["Candidate", ...]
+    candidates: tuple[Candidate, ...]
     verdicts: dict[str, tuple[Verdict, ...]]  # rule id -> verdict per candidate, in candidate order
     reasons: dict[str, tuple[str, ...]]
     unknown_allows: bool  # the policy says unknown: warn
@@ -93,7 +114,7 @@ class _Table:
         return ", ".join(p for p in parts if not p.startswith("0 "))
 
 
-def _table(engine: "Engine", policy: "Policy", rules: tuple["Rule", ...]) -> _Table:
+def _table(engine: Engine, policy: Policy, rules: tuple[Rule, ...]) -> _Table:
     verdicts: dict[str, list[Verdict]] = {r.id: [] for r in rules}
     reasons: dict[str, list[str]] = {r.id: [] for r in rules}
     for candidate in engine.candidates:
@@ -114,7 +135,7 @@ def _table(engine: "Engine", policy: "Policy", rules: tuple["Rule", ...]) -> _Ta
 # ---------------------------------------------------------------------------
 
 
-def lint(policy: "Policy", engine: "Engine", *, document: YamlDocument | None = None) -> tuple[Finding, ...]:
+def lint(policy: Policy, engine: Engine, *, document: YamlDocument | None = None) -> LintReport:
     """Every requirement of ``policy`` no deployment could meet, and every pair no deployment could meet together.
 
     A requirement is judged by its rule alone, on every candidate: it is
@@ -168,10 +189,10 @@ def lint(policy: "Policy", engine: "Engine", *, document: YamlDocument | None = 
                 + ", ".join(r.policy_key for r in open_rules))
 
     findings.extend(_said_in_vain(policy, engine, document))
-    return tuple(sorted(findings, key=lambda f: (f.line or 0, f.key, f.reason)))
+    return LintReport(tuple(sorted(findings, key=lambda f: (f.line or 0, f.key, f.reason))))
 
 
-def _gaps(engine: "Engine", rule: "Rule", required: Any, path: KeyPath, policy: "Policy") -> list[Gap]:
+def _gaps(engine: Engine, rule: Rule, required: Any, path: KeyPath, policy: Policy) -> list[Gap]:
     """Why no recorded value could meet the requirement, where the rule's kind says how to tell."""
     reason = KINDS[rule.kind].gaps
     try:
@@ -182,16 +203,16 @@ def _gaps(engine: "Engine", rule: "Rule", required: Any, path: KeyPath, policy: 
     return []
 
 
-def _generic(table: _Table, rule: "Rule") -> str:
+def _generic(table: _Table, rule: Rule) -> str:
     """The reason when no value analysis applies: the verdict counts and one example."""
     first = next(i for i, v in enumerate(table.verdicts[rule.id]) if v is not Verdict.PASS)
     example = f"{table.candidates[first].id}: {table.reasons[rule.id][first]}"
     counts = table.counts(rule.id)
     denied = "" if table.unknown_allows or "unknown" not in counts else " (unknown: fail denies the unknown ones)"
-    return f"no deployment passes it: of {_plural(len(table.candidates), 'deployment')}, {counts}{denied}; for example {example}"
+    return f"no deployment passes it: of {plural(len(table.candidates), 'deployment')}, {counts}{denied}; for example {example}"
 
 
-def _said_in_vain(policy: "Policy", engine: "Engine", document: YamlDocument | None) -> list[Finding]:
+def _said_in_vain(policy: Policy, engine: Engine, document: YamlDocument | None) -> list[Finding]:
     """Keys that other keys make pointless, whatever the knowledge base says."""
     out: list[Finding] = []
 
@@ -227,58 +248,3 @@ def _path(policy_key: str) -> KeyPath:
 
 def _line(document: YamlDocument | None, path: KeyPath) -> int:
     return document.line(path) if document is not None else 0
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-# ---------------------------------------------------------------------------
-# The command (registered in selector.cli as ``selector policy``)
-# ---------------------------------------------------------------------------
-
-
-@click.group("policy")
-def policy() -> None:
-    """Check policy files before using them."""
-
-
-@policy.command("lint")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--kb", "kb", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-              help="An overlay Turtle/TriG file on top of the shipped knowledge base (repeatable).")
-@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
-              help="A folder of your organisation's own rule files (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def lint_command(file: Path, kb: tuple[Path, ...], rules: tuple[Path, ...], fmt: str) -> None:
-    """Find requirements no deployment could meet, and requirements that exclude each other.
-
-    One line per finding (FILE:LINE: key: reason), then a summary line.
-    Exit code 0: no findings; 1: findings; 2: the policy (or knowledge base) cannot be read.
-
-    \b
-    Examples:
-      selector policy lint policy.yaml
-      selector policy lint policy.yaml --kb contracts/acme-zdr.trig --format json
-    """
-    from selector.api import Selector
-    from selector.render.json_format import json_text
-
-    try:
-        selector = Selector(overlays=kb, rules_dirs=rules)
-        loaded = selector.load_policy(file)
-        document = read_yaml(file, error=PolicyError)
-        findings = lint(loaded, selector.engine, document=document)
-    except SelectorError as error:
-        click.echo(f"selector: {error.one_line()}", err=True)
-        raise SystemExit(2) from None
-    if fmt == "json":
-        click.echo(json_text([f.model_dump(mode="json") for f in findings]), nl=False)
-    else:
-        for finding in findings:
-            click.echo(finding.one_line())
-        if findings:
-            click.echo(printable(f"{_plural(len(findings), 'finding')} in {file}"))
-        else:
-            click.echo(printable(f"no findings: every requirement in {file} can be met by some deployment"))
-    raise SystemExit(1 if findings else 0)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from selector.kb import Violation, load_knowledge_base, stats
-from selector.kb.commands import kb
+from selector.cli.kb import kb
 
 from .support import edit, make_base, overlay
 

@@ -35,7 +35,8 @@ from oracle.worlds import (
     policies,
     worlds,
 )
-from selector.lint import Finding, lint, policy
+from selector.cli.policy import policy
+from selector.lint import Finding, lint
 from selector.paths import ontology_dir
 from selector.policy import load_policy
 from selector.yamlfile import read_yaml

@@ -7,7 +7,7 @@ map every entry with the reviewed mapping in ``ontology/catalog-map/`` (``mappin
 layer (``plan``, ``emit``, ``context``), write them as TriG under
 ``ontology/kb/catalog/<catalog>/`` (``trig``), and report what was imported, what was
 left out and why, and what changed (``report``, ``diff``). ``importer`` runs the
-whole; ``cli`` holds the commands; ``propose`` helps a maintainer draft mapping entries.
+whole; ``propose`` helps a maintainer draft mapping entries.
 """
 
 from selector.kb.catalog.importer import CATALOGS, ImportResult, import_catalog

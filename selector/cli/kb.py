@@ -1,4 +1,4 @@
-"""The ``selector kb`` commands: validate the knowledge base, summarise it, import catalogs."""
+"""``selector kb``: validate the knowledge base, summarise it, count its lists, import catalogs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from selector.errors import SelectorError
+from selector.cli import Boundary
+from selector.cli.catalog import import_group
+from selector.kb import lengths
+from selector.kb.facts import FactIndex
+from selector.kb.load import load_knowledge_base
+from selector.kb.stats import stats
+from selector.kb.validate import check
+from selector.paths import ontology_dir
 
 _BASE_DIR = click.option(
     "--base-dir",
@@ -17,7 +24,13 @@ _BASE_DIR = click.option(
 )
 
 
-@click.group("kb")
+class _Findings(Boundary):
+    """The kb commands print bad input as the bare line, as they print a validator's findings."""
+
+    error_prefix = ""
+
+
+@click.group("kb", cls=_Findings)
 def kb() -> None:
     """Validate and summarise the knowledge base (the shipped facts plus your overlays); import catalogs."""
 
@@ -25,7 +38,7 @@ def kb() -> None:
 @kb.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
 @_BASE_DIR
-def validate_command(files: tuple[Path, ...], base_dir: Path | None) -> None:
+def validate_command(files: tuple[Path, ...], base_dir: Path | None) -> int:
     """Check the shipped knowledge base, plus any overlay FILES, against the shapes.
 
     Prints one line per violation (FILE: SUBJECT: problem) and a summary line.
@@ -36,18 +49,11 @@ def validate_command(files: tuple[Path, ...], base_dir: Path | None) -> None:
       selector kb validate
       selector kb validate contracts/acme-zdr.trig internal-hosting.ttl
     """
-    try:
-        from selector.kb.load import load_knowledge_base
-        from selector.kb.validate import check
-
-        knowledge_base = load_knowledge_base(files, base_dir=base_dir)
-        shapes = base_dir / "shapes.ttl" if base_dir is not None else None
-        report = check(knowledge_base, shapes=shapes)
-    except SelectorError as error:
-        click.echo(error.one_line(), err=True)
-        raise SystemExit(2) from None
+    knowledge_base = load_knowledge_base(files, base_dir=base_dir)
+    shapes = base_dir / "shapes.ttl" if base_dir is not None else None
+    report = check(knowledge_base, shapes=shapes)
     click.echo(report.render_text(), nl=False)
-    raise SystemExit(report.exit_code)
+    return report.exit_code
 
 
 @kb.command("stats")
@@ -71,14 +77,7 @@ def stats_command(overlays: tuple[Path, ...], base_dir: Path | None) -> None:
       selector kb stats
       selector kb stats --kb contracts/acme-zdr.trig --kb internal-hosting.ttl
     """
-    try:
-        from selector.kb.load import load_knowledge_base
-        from selector.kb.stats import stats
-
-        knowledge_base = load_knowledge_base(overlays, base_dir=base_dir)
-    except SelectorError as error:
-        click.echo(error.one_line(), err=True)
-        raise SystemExit(2) from None
+    knowledge_base = load_knowledge_base(overlays, base_dir=base_dir)
     click.echo(stats(knowledge_base).render_text(), nl=False)
 
 
@@ -99,26 +98,11 @@ def lengths_command(write: bool, base_dir: Path | None) -> None:
       selector kb lengths
       selector kb lengths --write
     """
-    from selector.kb.facts import FactIndex
-    from selector.kb import lengths
-    from selector.kb.load import load_knowledge_base
-    from selector.paths import ontology_dir
-
-    try:
-        if write:
-            click.echo(f"wrote {lengths.write(base_dir or ontology_dir())}")
-            return
-        knowledge_base = load_knowledge_base((), base_dir=base_dir)
-    except SelectorError as error:
-        click.echo(error.one_line(), err=True)
-        raise SystemExit(2) from None
+    if write:
+        click.echo(f"wrote {lengths.write(base_dir or ontology_dir())}")
+        return
+    knowledge_base = load_knowledge_base((), base_dir=base_dir)
     click.echo(lengths.render(knowledge_base, lengths.expected(FactIndex.build(knowledge_base))), nl=False)
 
 
-def _add_import() -> None:
-    from selector.kb.catalog.cli import import_group
-
-    kb.add_command(import_group)
-
-
-_add_import()
+kb.add_command(import_group)

@@ -1,4 +1,4 @@
-"""The ``selector kb import`` commands: one per catalog, sharing their options."""
+"""``selector kb import``: one command per catalog, sharing their options."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from pathlib import Path
 
 import click
 
+from selector.cli import Boundary
 from selector.errors import SelectorError
+from selector.files import write_atomically
+from selector.kb.catalog.importer import import_catalog
+from selector.paths import ontology_dir
 
 
 def _options(command):
@@ -31,7 +35,7 @@ def _options(command):
     return command
 
 
-@click.group("import")
+@click.group("import", cls=Boundary)
 def import_group() -> None:
     """Import a public model catalog as the knowledge base's catalog layer (kb/catalog/).
 
@@ -68,21 +72,13 @@ def litellm_command(file: Path, kb_dir: Path | None, map_dir: Path | None, dry_r
 
 
 def _run(catalog: str, source: Path, kb_dir: Path | None, map_dir: Path | None, dry_run: bool, report: Path | None) -> None:
-    from selector.files import write_atomically
-    from selector.kb.catalog.importer import import_catalog
-    from selector.paths import ontology_dir
-
     kb_dir = kb_dir if kb_dir is not None else ontology_dir()
     map_dir = map_dir if map_dir is not None else kb_dir / "catalog-map"
-    try:
-        if report is not None and not report.resolve().parent.is_dir():
-            raise SelectorError("folder does not exist", file=report, key="--report")
-        result = import_catalog(catalog, source, kb_dir=kb_dir, map_dir=map_dir, dry_run=dry_run)
-        if report is not None:
-            write_atomically(report, result.report())
-    except SelectorError as error:
-        click.echo(f"selector: {error.one_line()}", err=True)
-        raise SystemExit(2) from None
+    if report is not None and not report.resolve().parent.is_dir():
+        raise SelectorError("folder does not exist", file=report, key="--report")
+    result = import_catalog(catalog, source, kb_dir=kb_dir, map_dir=map_dir, dry_run=dry_run)
+    if report is not None:
+        write_atomically(report, result.report())
     if dry_run:
         click.echo(result.diff.render(), nl=False)
         click.echo("dry run: nothing written")

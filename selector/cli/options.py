@@ -1,0 +1,51 @@
+"""What several commands share: the --kb, --rules and --constraints options, and --output handling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from selector.api import Selector
+from selector.errors import SelectorError
+from selector.files import output_problem, write_atomically
+
+PATH = click.Path(path_type=Path)
+
+def check_output(output: Path | None, inputs: tuple[Path, ...]) -> None:
+    """Refuse an --output that is a folder, a device, one of the inputs, or in no folder (before any work)."""
+    if output is None:
+        return
+    problem = output_problem(output, inputs)
+    if problem is not None:
+        raise SelectorError(problem[0], file=output, key="--output", hint=problem[1])
+
+
+def write(text: str, output: Path | None) -> None:
+    """Print, or write the whole file at once (a temporary file renamed into place)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        raise SelectorError(f"cannot write: {error.strerror or error}", file=output, key="--output") from None
+
+
+def open_selector(kb: tuple[Path, ...], rules: tuple[Path, ...]) -> Selector:
+    """The shipped knowledge base and rules plus the overlays and rule folders given."""
+    return Selector(overlays=kb, rules_dirs=rules)
+
+
+kb_option = click.option(
+    "--kb", "kb", multiple=True, type=PATH, metavar="FILE",
+    help="An overlay Turtle/TriG file on top of the shipped knowledge base (repeatable).",
+)
+rules_option = click.option(
+    "--rules", "rules", multiple=True, type=PATH, metavar="DIR",
+    help="A folder of your organisation's own rule files (repeatable).",
+)
+constraints_option = click.option(
+    "--constraints", "constraints", required=True, type=PATH, metavar="FILE",
+    help="The policy file (YAML).",
+)

@@ -1,0 +1,62 @@
+"""``selector policy lint`` and ``selector schema``: checking policy files before using them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from selector.cli import Boundary
+from selector.cli.options import kb_option, open_selector, rules_option
+from selector.errors import PolicyError
+from selector.lint import lint
+from selector.policy import policy_json_schema
+from selector.render.json_format import json_text
+from selector.text import printable
+from selector.yamlfile import read_yaml
+
+
+@click.command()
+def schema() -> int:
+    """Print the JSON Schema of policy files (for editor autocompletion).
+
+    \b
+    Example:
+      selector schema > policy.schema.json
+    """
+    click.echo(json.dumps(policy_json_schema(), indent=2, sort_keys=True))
+    return 0
+
+
+@click.group("policy", cls=Boundary)
+def policy() -> None:
+    """Check policy files before using them."""
+
+
+@policy.command("lint")
+@click.argument("file", type=click.Path(path_type=Path))
+@kb_option
+@rules_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def lint_command(file: Path, kb: tuple[Path, ...], rules: tuple[Path, ...], fmt: str) -> int:
+    """Find requirements no deployment could meet, and requirements that exclude each other.
+
+    One line per finding (FILE:LINE: key: reason), then a summary line.
+    Exit code 0: no findings; 1: findings; 2: the policy (or knowledge base) cannot be read.
+
+    \b
+    Examples:
+      selector policy lint policy.yaml
+      selector policy lint policy.yaml --kb contracts/acme-zdr.trig --format json
+    """
+    chosen = open_selector(kb, rules)
+    loaded = chosen.load_policy(file)
+    result = lint(loaded, chosen.engine, document=read_yaml(file, error=PolicyError))
+    if fmt == "json":
+        click.echo(json_text([f.model_dump(mode="json") for f in result.findings]), nl=False)
+    else:
+        for finding in result.findings:
+            click.echo(finding.one_line())
+        click.echo(printable(result.summary_line(file)))
+    return result.exit_code

@@ -1,0 +1,92 @@
+"""``selector select``, ``check`` and ``explain``: what a policy allows, and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from selector.cli.options import (
+    PATH,
+    check_output,
+    constraints_option,
+    kb_option,
+    open_selector,
+    rules_option,
+    write,
+)
+from selector.render import RENDERERS
+from selector.render.json_format import json_text
+from selector.render.text import decision_lines
+from selector.render.tree import render_tree
+
+
+@click.command()
+@constraints_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "text", "html"]), default="table",
+              show_default=True, help="Output format; json is the machine contract.")
+@click.option("--show-denied", is_flag=True, help="Also list denied candidates and why.")
+@click.option("--output", type=PATH, metavar="FILE", help="Write to FILE (whole or not at all) instead of stdout.")
+@kb_option
+@rules_option
+def select(constraints: Path, fmt: str, show_denied: bool, output: Path | None, kb, rules) -> int:
+    """Every deployment the policy allows, ranked, with the reasons.
+
+    Exit code 0 when at least one candidate is allowed, 1 when none is, 2 on bad input.
+
+    \b
+    Example:
+      selector select --constraints examples/eu-finetune-long-context.yaml
+      selector select --constraints policy.yaml --format json --output report.json
+      selector select --constraints policy.yaml --format html --show-denied --output review.html
+    """
+    check_output(output, (constraints, *kb))
+    selector = open_selector(kb, rules)
+    # The table and text views show denied candidates only on request: their trails are built only then.
+    denied = show_denied or fmt not in ("table", "text")
+    report = selector.select(selector.load_policy(constraints), denied=denied)
+    write(RENDERERS[fmt](report, show_denied), output)
+    return report.exit_code
+
+
+@click.command()
+@click.argument("candidate")
+@constraints_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@kb_option
+@rules_option
+def check(candidate: str, constraints: Path, fmt: str, kb, rules) -> int:
+    """Is one deployment allowed? Exit 0 allowed, 1 denied, 2 bad input.
+
+    CANDIDATE is MODEL@PROVIDER/DEPLOYMENT, or MODEL@PROVIDER when that names one deployment.
+
+    \b
+    Example:
+      selector check claude-sonnet-4.6@aws-bedrock/eu-central-1 --constraints policy.yaml
+    """
+    selector = open_selector(kb, rules)
+    decision = selector.check(candidate, selector.load_policy(constraints))
+    if fmt == "json":
+        click.echo(json_text(decision.model_dump(mode="json")), nl=False)
+    else:
+        click.echo("\n".join(decision_lines(decision)))
+    return decision.exit_code
+
+
+@click.command()
+@click.argument("candidate")
+@constraints_option
+@kb_option
+@rules_option
+def explain(candidate: str, constraints: Path, kb, rules) -> int:
+    """The whole explanation trail for one deployment: every rule, fact, source and remedy.
+
+    \b
+    Example:
+      selector explain claude-opus-4.6@anthropic-api/global --constraints examples/eu-finetune-long-context.yaml
+    """
+    selector = open_selector(kb, rules)
+    policy = selector.load_policy(constraints)
+    decision = selector.check(candidate, policy)
+    click.echo(render_tree(decision, policy.name, policy.unknown), nl=False)
+    return decision.exit_code
