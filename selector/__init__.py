@@ -5,6 +5,8 @@ The public API: load once with :class:`Selector`, then ``select(policy)`` and
 (:class:`Report` -> :class:`Decision` -> :class:`RuleResult` -> :class:`Evidence`).
 """
 
+import importlib
+
 from selector.errors import KnowledgeBaseError, PolicyError, RuleError, SelectorError, UsageError
 
 _LAZY = {
@@ -22,8 +24,6 @@ _LAZY = {
 def __getattr__(name: str):
     # The API is imported on first use, so the command line starts without it.
     if name in _LAZY:
-        import importlib
-
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value

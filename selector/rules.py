@@ -83,7 +83,7 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: Mapping[str, Kind]) ->
     Raises RuleError (one line, naming file, line and key) for a file that does not
     match the rule schema, names an unknown check kind, or repeats an id.
     """
-    import jsonschema
+    import jsonschema  # imported here, not at the top, to keep start-up fast: a cached engine holds its rules
 
     validator = jsonschema.Draft202012Validator(rule_schema())
     found: dict[str, Rule] = {}

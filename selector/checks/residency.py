@@ -27,6 +27,7 @@ from selector.kb.namespaces import SEL
 from selector.kb.places import Judgement
 from selector.results import Verdict, worse
 from selector.rules import Rule
+from selector.text import plural
 
 #: Where the data terms of a hop may be stated, narrowest first.
 _SCOPES = ("target", "offering", "provider")
@@ -87,7 +88,7 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     # listed in full only when nothing stands in the way (the evidence has them all).
     problems = outside + problems
     if problems:
-        tail = f"; {len(inside)} other place{'s' if len(inside) != 1 else ''} inside {names}" if inside else ""
+        tail = f"; {plural(len(inside), 'other place')} inside {names}" if inside else ""
         fields["detail"] = "; ".join(problems) + tail
     else:
         fields["detail"] = "; ".join(inside)

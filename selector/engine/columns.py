@@ -164,7 +164,7 @@ def worst_codes(engine: "Engine", state: PolicyState) -> Sequence[int]:
     _decide_all(engine, state)
     count = len(engine.candidates)
     if count >= _VECTOR_FROM:
-        import numpy
+        import numpy  # imported here, not at the top, to keep start-up fast: only large bases need it
 
         worst = numpy.zeros(count, dtype=numpy.uint8)
         for column, table in zip(state.columns, state.tables):

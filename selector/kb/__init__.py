@@ -1,7 +1,14 @@
 """The knowledge base: loading base and overlay layers, validating them, and summarising them.
 
-Loading and statistics are imported eagerly; validation (SHACL) only when first used.
+``load`` reads the layers; ``facts`` compiles them into the index every check reads;
+``namespaces`` names the terms; ``places`` is the location graph; ``candidates`` and
+``datapath`` are the deployments and the hops their data crosses; ``validate``,
+``lengths`` and ``stats`` check and describe a base; ``catalog`` imports public
+catalogs. Loading and statistics are imported eagerly; validation (SHACL) only when
+first used.
 """
+
+import importlib
 
 from selector.kb.load import (
     ONTOLOGY_GRAPH,
@@ -21,9 +28,8 @@ _LAZY = {
 
 
 def __getattr__(name: str):
+    # Validation is imported on first use, not with the package, to keep start-up fast.
     if name in _LAZY:
-        import importlib
-
         module = importlib.import_module(_LAZY[name])
         value = getattr(module, name)
         globals()[name] = value

@@ -17,16 +17,21 @@ in the graph of the source that says so, and are not generated here.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
 from datetime import date
 
-from rdflib import URIRef
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from collections.abc import Iterable
 
 from selector.kb.facts import FactIndex, _group
-from selector.kb.load import BASE_LAYER, SHIPPED_LAYERS, KnowledgeBase
+from selector.files import write_atomically
+from selector.kb.load import BASE_LAYER, KB_FOLDER, SHIPPED_LAYERS, KnowledgeBase, Quad, Source, load_knowledge_base
 from selector.kb.namespaces import DPV, ODRL, PREFIXES, SEL, SKOS, short
 
 FILE = "list-lengths.trig"
@@ -248,13 +253,8 @@ def problems(facts: FactIndex, shipped: FactIndex | None = None) -> list[tuple[N
     return found
 
 
-def write(base_dir) -> "Path":
+def write(base_dir) -> Path:
     """Count the lists of the knowledge base in ``base_dir`` (an ontology folder) and write its lengths file."""
-    from pathlib import Path
-
-    from selector.files import write_atomically
-    from selector.kb.load import KB_FOLDER, load_knowledge_base
-
     knowledge_base = load_knowledge_base((), base_dir=Path(base_dir))
     target = Path(base_dir) / KB_FOLDER / FILE
     write_atomically(target, render(knowledge_base, expected(FactIndex.build(knowledge_base))))
@@ -269,14 +269,6 @@ def with_lengths(kb: KnowledgeBase) -> KnowledgeBase:
     ``selector kb lengths --write`` after writing the facts. Declarations it already
     holds are kept; generated ones go in each counted layer, in the graph ``src:list-lengths``.
     """
-    import dataclasses
-    from types import MappingProxyType
-
-    from rdflib import BNode, Literal
-    from rdflib.namespace import XSD
-
-    from selector.kb.load import Quad, Source
-
     facts = FactIndex.build(kb)
     have = declared(facts)
     quads = list(kb.quads)

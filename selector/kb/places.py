@@ -29,7 +29,7 @@ class Jurisdictions:
     """Countries and blocs of the knowledge base, addressed by code (DE, EU, EEA)."""
 
     def __init__(self, facts: FactIndex) -> None:
-        import networkx as nx
+        import networkx as nx  # imported here, not at the top, to keep start-up fast: a cached engine never needs it
 
         self._facts = facts
         self._judged: dict[tuple, Judgement] = {}

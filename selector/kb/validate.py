@@ -27,11 +27,14 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, NamespaceManager
 from rdflib.term import Node
 
 from selector.errors import KnowledgeBaseError
+from selector.kb import lengths
+from selector.kb.candidates import enumerate_candidates
+from selector.kb.facts import FactIndex
 from selector.kb.load import ONTOLOGY_GRAPH, ONTOLOGY_LAYER, SHIPPED_LAYERS, KnowledgeBase
 from selector.kb.stats import count_facts, fact_graphs, source_descriptions
 from selector.kb.namespaces import DPV, LOC, PREFIXES, SEL, XSD, expand_short, short
 from selector.paths import ontology_dir
-from selector.text import printable
+from selector.text import plural, printable
 
 SHAPES_FILE = "shapes.ttl"
 
@@ -89,11 +92,11 @@ class ValidationReport:
         """The final line: counts of violations and files, or of facts and sources."""
         if self.valid:
             return (
-                f"knowledge base is valid: {_plural(self.facts, 'fact')} "
-                f"from {_plural(self.sources, 'source')}"
+                f"knowledge base is valid: {plural(self.facts, 'fact')} "
+                f"from {plural(self.sources, 'source')}"
             )
         files = len({v.file for v in self.violations})
-        return f"{_plural(len(self.violations), 'violation')} in {_plural(files, 'file')}"
+        return f"{plural(len(self.violations), 'violation')} in {plural(files, 'file')}"
 
     def render_text(self) -> str:
         """One line per violation, then the summary line."""
@@ -160,7 +163,7 @@ def overlay_error(kb: KnowledgeBase) -> KnowledgeBaseError | None:
         return None
     first = violations[0]
     more = len(violations) - 1
-    hint = f"{more} more problem{'s' if more != 1 else ''}; see: selector kb validate FILES" if more else None
+    hint = f"{plural(more, 'more problem')}; see: selector kb validate FILES" if more else None
     return KnowledgeBaseError(first.message, file=first.file, line=_line_of(kb, first.file, first.subject),
                               key=first.subject, hint=hint)
 
@@ -183,10 +186,6 @@ def _line_of(kb: KnowledgeBase, file: str, subject: str) -> int | None:
         if found is not None:
             return found
     return None
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class _Locator:
@@ -390,10 +389,6 @@ def _jurisdiction_codes(kb: KnowledgeBase, where: _Locator) -> Iterable[Violatio
 
 def _list_lengths(kb: KnowledgeBase, where: _Locator, *, check_shipped: bool) -> Iterable[Violation]:
     """Declared list lengths that no longer match their lists, and shipped lists that need one and have none."""
-    from selector.kb.candidates import enumerate_candidates
-    from selector.kb.facts import FactIndex
-    from selector.kb import lengths
-
     facts = FactIndex.build(kb)
     try:
         enumerate_candidates(facts)
@@ -462,7 +457,7 @@ def _ontology_graph_facts(kb: KnowledgeBase) -> Iterable[Violation]:
         yield Violation(
             file,
             show(subject),
-            f"{_plural(count, 'statement')} in the ontology's graph <{ONTOLOGY_GRAPH}>; "
+            f"{plural(count, 'statement')} in the ontology's graph <{ONTOLOGY_GRAPH}>; "
             "facts go in the graph named by their source",
         )
 

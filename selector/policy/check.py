@@ -61,7 +61,7 @@ def load_policy(
     extra = {key: dict(schema) for key, schema in (extra_require or {}).items() if key not in Require.model_fields}
     for key, schema in extra.items():
         try:
-            import jsonschema
+            import jsonschema  # imported here to keep start-up fast: only a rule file's own key needs it
 
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
@@ -237,7 +237,7 @@ class PolicyChecker:
 
     def extra_value(self, key: str, schema: dict[str, Any], value: Any, path: KeyPath) -> Any:
         """The value of a require key added by a rule file, validated with that rule's JSON Schema."""
-        import jsonschema
+        import jsonschema  # imported here to keep start-up fast, as above
 
         validator = jsonschema.Draft202012Validator(schema)
         errors = sorted(

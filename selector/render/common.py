@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from selector.results import Decision, Report, Verdict
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """'1 candidate', '2 candidates'."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
+from selector.text import plural
 
 
 def summary_line(report: Report) -> str:

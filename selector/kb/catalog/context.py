@@ -19,7 +19,7 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from selector.kb.facts import CATALOG_SINGLE_VALUED
+from selector.kb.facts import CATALOG_SINGLE_VALUED, number
 from selector.kb.load import BASE_LAYER, KnowledgeBase, load_knowledge_base
 from selector.kb.namespaces import RDF
 
@@ -53,7 +53,6 @@ class CuratedContext:
 
     def number(self, subject: Node, predicate: URIRef):
         """The smallest curated numeric value of a property, or None."""
-        from selector.kb.facts import number
 
         found = [number(value) for value in self.values(subject, predicate)]
         known = [value for value in found if value is not None]

@@ -65,7 +65,7 @@ def facts(files: dict[str, str], *, readable: bool = True) -> tuple[dict[tuple[s
     Terms are shown as people read them (``model:gpt-5.4``), or with ``readable=False``
     as full IRIs and literal values.
     """
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # imported here, not at the top, to keep start-up fast: only a catalog diff needs it
 
     by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
     sources: set[str] = set()
@@ -116,7 +116,7 @@ def _raw(term) -> str:
 
 
 def _show(term) -> str:
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # imported here to keep start-up fast, as above
 
     if isinstance(term, ox.NamedNode):
         return short(URIRef(term.value))

@@ -25,9 +25,10 @@ from selector.kb.catalog.mapping import load_mapping
 from selector.kb.catalog.plan import Plan, plan_import
 from selector.kb.catalog.records import CatalogError, Record, Snapshot
 from selector.kb.catalog.report import CatalogDisagreement, full, summary
+from selector.kb.catalog.terms import node
 from selector.kb.catalog.trig import render_files
 from selector.kb.load import CATALOG_FOLDER, KB_FOLDER
-from selector.kb.namespaces import short
+from selector.kb.namespaces import SEL, short
 from selector.kb import lengths
 
 
@@ -124,8 +125,6 @@ def _show(value: str) -> str:
 
 def _retired_elsewhere(plan: Plan, files: dict[str, str], others: dict[str, dict[str, str]]) -> list[str]:
     """Deployments this catalog reports retired (and no longer places) that another catalog's files still place."""
-    from selector.kb.catalog.terms import node
-    from selector.kb.namespaces import SEL
 
     def _placed(texts: dict[str, str]) -> set[tuple[str, str]]:
         found, _ = facts(texts, readable=False)

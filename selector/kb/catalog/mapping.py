@@ -130,12 +130,6 @@ class Mapping:
             text = pattern.sub(replacement, text)
         return text
 
-    def apply(self, record: Record) -> Mapped | Unmapped:
-        """Map one record, or say why it is left out."""
-        from selector.kb.catalog.apply import apply_mapping
-
-        return apply_mapping(self, record)
-
 
 def load_mapping(folder: Path, catalog: str) -> Mapping:
     """Read the mapping files for one catalog from a ``catalog-map`` folder.

@@ -33,6 +33,7 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from selector.kb.catalog.apply import apply_mapping
 from selector.kb.catalog.context import CuratedContext
 from selector.kb.catalog.emit import Emitter, Statement
 from selector.kb.catalog.mapping import Mapped, Mapping, TargetSpec, Unmapped
@@ -65,7 +66,7 @@ class Plan:
 def plan_import(mapping: Mapping, records: tuple[Record, ...], snapshot: Snapshot, curated: CuratedContext) -> Plan:
     """Map every record and turn the mapped ones into statements (see the module docstring)."""
     emitter = Emitter(snapshot, curated)
-    results = [mapping.apply(record) for record in records]
+    results = [apply_mapping(mapping, record) for record in records]
     unmapped = [r for r in results if isinstance(r, Unmapped)]
     mapped = [r for r in results if isinstance(r, Mapped)]
     offers: dict[tuple[str, str], list[Mapped]] = defaultdict(list)

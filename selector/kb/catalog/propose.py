@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from selector.kb.catalog import litellm, modelsdev
+from selector.kb.catalog.apply import apply_mapping
 from selector.kb.catalog.mapping import Mapping, Unmapped, load_mapping
 from selector.paths import ontology_dir
 
@@ -55,7 +56,7 @@ def _entries(mapping: dict[str, Mapping], records: dict) -> dict[str, list[tuple
     groups: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for catalog, items in records.items():
         for record in items:
-            result = mapping[catalog].apply(record)
+            result = apply_mapping(mapping[catalog], record)
             if isinstance(result, Unmapped) and result.reason == "model-unknown":
                 lookup = result.why.split("'")[1] if "'" in result.why else record.model_id
                 groups[rough_key(lookup)].append((catalog, record.provider or f"lab:{record.lab}", lookup, record.name or ""))

@@ -9,6 +9,7 @@ tokens whatever unit the catalog uses.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -116,8 +117,6 @@ def flag(value: object) -> bool | None:
 
 def full_date(value: object) -> str | None:
     """An ISO calendar date (YYYY-MM-DD) as a string; partial dates (2025-07) are not dates."""
-    import datetime as _dt
-
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return value.isoformat()
     if isinstance(value, str) and len(value) == 10:
