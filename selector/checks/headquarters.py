@@ -38,17 +38,12 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
     used: list[Fact] = list(operators)
     chain: list[str] = doubts_about(ctx, operators, SEL.operator, strictest=True)
     verdict = Verdict.UNKNOWN if chain else Verdict.PASS
-    todo = [f.object for f in operators]
-    seen: set = set()
-    while todo:
-        org = todo.pop(0)
+    # The operators and every parent company above them, nearest first, each once.
+    for org in ctx.facts.walk(tuple(f.object for f in operators), SEL.parentOrganisation):
         if not isinstance(org, URIRef):
             chain.append(f"operator '{fmt(org)}' is not an organisation in the knowledge base")
             verdict = worse(verdict, Verdict.UNKNOWN)
             continue
-        if org in seen:
-            continue
-        seen.add(org)
         name = ctx.facts.label(org)
         hqs = ctx.facts.values(org, SEL.headquarters)
         if not hqs:
@@ -73,7 +68,6 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
         for parent in ctx.facts.values(org, SEL.parentOrganisation):
             used.append(parent)
             chain.append(f"{name} is a subsidiary of {ctx.facts.label(parent.object)}")
-            todo.append(parent.object)
     fields["detail"] = "; ".join(chain)
     return Outcome(verdict, fields, tuple(used))
 
