@@ -39,6 +39,7 @@ class Rule:
     params: Mapping[str, Any]
     messages: Mapping[str, str]
     remedy: Mapping[str, str]
+    phrases: Mapping[str, str]
     references: tuple[str, ...]
     parameter_schema: Mapping[str, Any] | None
     file: str
@@ -46,6 +47,10 @@ class Rule:
     def message(self, verdict: str, fields: Mapping[str, str]) -> str:
         """The one-line reason for a verdict, filled from the check's fields."""
         return _fill(self.messages[verdict], fields)
+
+    def phrase(self, name: str, **fields: object) -> str:
+        """One sentence of the trail, worded in the rule file's ``phrases``, filled with its fields."""
+        return self.phrases[name].format_map(fields)
 
     def remedy_for(self, verdict: str, fields: Mapping[str, str]) -> str | None:
         """What would have to change for a failing or unknown result to pass."""
@@ -73,6 +78,7 @@ class Kind(Protocol):
 
     needs: tuple[str, ...]
     judges: str
+    phrases: Mapping[str, tuple[str, ...]]
 
 
 def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: Mapping[str, Kind]) -> tuple[Rule, ...]:
@@ -91,7 +97,7 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: Mapping[str, Kind]) ->
         if not directory.is_dir():
             raise RuleError("not a directory of rule files", file=directory, key="--rules")
         for path in sorted(directory.glob("*.yaml")):
-            rule = _load_rule(path, validator, kinds)
+            rule, document = _load_rule(path, validator, kinds)
             if rule.id in found:
                 raise RuleError(
                     f"rule id '{rule.id}' is already defined in {found[rule.id].file}",
@@ -100,11 +106,12 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, kinds: Mapping[str, Kind]) ->
                     key="id",
                     hint="give the rule file another name",
                 )
+            _check_phrases(path, document, rule, kinds[rule.kind])
             found[rule.id] = rule
     return tuple(found[k] for k in sorted(found))
 
 
-def _load_rule(path: Path, validator, kinds: Mapping[str, Kind]) -> Rule:
+def _load_rule(path: Path, validator, kinds: Mapping[str, Kind]) -> tuple[Rule, Any]:
     document = read_yaml(path, error=RuleError)
     data = document.data
     if not isinstance(data, dict):
@@ -190,10 +197,11 @@ def _load_rule(path: Path, validator, kinds: Mapping[str, Kind]) -> Rule:
         params=params,
         messages=dict(data["messages"]),
         remedy=dict(data.get("remedy", {})),
+        phrases=dict(data.get("phrases", {})),
         references=tuple(data.get("references", [])),
         parameter_schema=data.get("parameter"),
         file=str(path),
-    )
+    ), document
 
 
 #: Check parameters whose values are terms of the ontology, written as prefixed names.
@@ -239,6 +247,42 @@ def _check_fit(path: Path, document, data: dict, kind: str, spec: Kind, params: 
         )
 
 
+def _check_phrases(path: Path, document, rule: Rule, kind: Kind) -> None:
+    """Refuse a rule whose ``phrases`` lack one its kind words the trail with, name one it does not,
+    or use a field the phrase does not have."""
+    for name in kind.phrases:
+        if name not in rule.phrases:
+            raise RuleError(
+                f"check kind '{rule.kind}' needs the phrase '{name}'",
+                file=path,
+                line=document.line(("phrases",)) if "phrases" in document.data else document.line(("check",)),
+                key="phrases",
+                hint=f"add phrases.{name}" + (f" (fields: {', '.join(kind.phrases[name])})" if kind.phrases[name] else ""),
+            )
+    for name, template in rule.phrases.items():
+        fields = kind.phrases.get(name)
+        if fields is None:
+            known = sorted(kind.phrases)
+            close = difflib.get_close_matches(name, known, n=1)
+            raise RuleError(
+                "unknown phrase",
+                file=path,
+                line=document.line(("phrases", name)),
+                key=f"phrases.{name}",
+                hint=f"did you mean '{close[0]}'?" if close else
+                ("phrases: " + ", ".join(known) if known else f"check kind '{rule.kind}' words no phrases"),
+            )
+        problem = _template_problem(template, frozenset(fields))
+        if problem:
+            raise RuleError(
+                problem,
+                file=path,
+                line=document.line(("phrases", name)),
+                key=f"phrases.{name}",
+                hint="fields: " + (", ".join(fields) or "none"),
+            )
+
+
 def _unexpected_keys(error) -> list[str]:
     """The keys an ``additionalProperties: false`` error is about, in sorted order."""
     if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
@@ -255,7 +299,7 @@ def _schema_problem(error) -> str:
     return error.message if len(error.message) < 200 else error.message[:200] + "..."
 
 
-def _template_problem(template: str) -> str | None:
+def _template_problem(template: str, allowed: frozenset[str] = TEMPLATE_FIELDS) -> str | None:
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
@@ -263,7 +307,7 @@ def _template_problem(template: str) -> str | None:
     for _, field, spec, conversion in parsed:
         if field is None:
             continue
-        if field not in TEMPLATE_FIELDS or spec or conversion:
+        if field not in allowed or spec or conversion:
             return f"template field '{{{field}}}' is not allowed"
     return None
 

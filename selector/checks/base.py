@@ -10,7 +10,7 @@ module of this package; ``selector.checks.KINDS`` lists them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Hashable, Mapping
 
@@ -239,7 +239,8 @@ class CheckKind:
 
     ``needs``: the ``check`` parameters its rule file must give; ``judges``: the kind
     of policy value it judges (number, boolean, list, price, jurisdictions, licence);
-    ``check``: the verdict with its trail; ``signature``: what the check reads about a
+    ``check``: the verdict with its trail; ``phrases``: the sentences of the trail
+    its rule file words (``phrases:``), each with the fields it may use; ``signature``: what the check reads about a
     candidate, so candidates with equal signatures share a verdict; ``depends_on``:
     the candidate parts the signature can depend on; ``from_signature``: the verdict
     read from a signature, where that is faster than running the check on one
@@ -256,6 +257,7 @@ class CheckKind:
     depends_on: Callable[[Rule], tuple[str, ...]]
     from_signature: FromSignature | None = None
     gaps: Callable[..., list[Gap]] | None = None
+    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def scoped_parts(rule: Rule) -> tuple[str, ...]:

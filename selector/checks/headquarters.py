@@ -27,12 +27,12 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
     """Every operator, and every parent company above each, is headquartered inside a listed jurisdiction."""
     fields = base_fields(ctx, required, ctx.candidate.provider)
     if self_hosted(ctx):
-        fields["value"] = "you (self-hosted)"
-        fields["detail"] = "self-hosted: you operate it"
+        fields["value"] = rule.phrase("self_hosted_operator")
+        fields["detail"] = rule.phrase("self_hosted")
         return Outcome(Verdict.PASS, fields, ())
     operators = ctx.facts.values(ctx.candidate.provider, SEL.operator)
     if not operators:
-        fields["detail"] = f"no operator is recorded for {ctx.candidate.provider_slug}"
+        fields["detail"] = rule.phrase("no_operator", provider=ctx.candidate.provider_slug)
         return Outcome(Verdict.UNKNOWN, fields, ())
     allowed = tuple(p for p in (ctx.places.resolve(c) for c in required) if p is not None)
     used: list[Fact] = list(operators)
@@ -41,33 +41,34 @@ def check_headquarters_within(ctx: CheckContext, rule: Rule, required: Any) -> O
     # The operators and every parent company above them, nearest first, each once.
     for org in ctx.facts.walk(tuple(f.object for f in operators), SEL.parentOrganisation):
         if not isinstance(org, URIRef):
-            chain.append(f"operator '{fmt(org)}' is not an organisation in the knowledge base")
+            chain.append(rule.phrase("not_an_organisation", value=fmt(org)))
             verdict = worse(verdict, Verdict.UNKNOWN)
             continue
         name = ctx.facts.label(org)
         hqs = ctx.facts.values(org, SEL.headquarters)
         if not hqs:
-            chain.append(f"{name}: headquarters not recorded")
+            chain.append(rule.phrase("no_headquarters", organisation=name))
             verdict = worse(verdict, Verdict.UNKNOWN)
         unsure = doubts_about(ctx, hqs, SEL.headquarters, strictest=True)
         if not ctx.facts.closed_list(org, SEL.parentOrganisation):
-            unsure.append(f"whether {name} has a parent company is not recorded")
+            unsure.append(rule.phrase("parent_unrecorded", organisation=name))
         chain.extend(unsure)
         if unsure:
             verdict = worse(verdict, Verdict.UNKNOWN)
         for hq in hqs:
             used.append(hq)
             if not isinstance(hq.object, URIRef):
-                chain.append(f"{name}: headquarters '{fmt(hq.object)}' is not a country")
+                chain.append(rule.phrase("not_a_country", organisation=name, value=fmt(hq.object)))
                 verdict = worse(verdict, Verdict.UNKNOWN)
                 continue
             judgement = ctx.places.place_within(hq.object, allowed)
             used.extend(judgement.facts)
-            chain.append(f"{name} is headquartered in {ctx.places.code(hq.object)} ({judgement.reason})")
+            chain.append(rule.phrase("headquartered", organisation=name, country=ctx.places.code(hq.object),
+                                     reason=judgement.reason))
             verdict = worse(verdict, judgement.verdict)
         for parent in ctx.facts.values(org, SEL.parentOrganisation):
             used.append(parent)
-            chain.append(f"{name} is a subsidiary of {ctx.facts.label(parent.object)}")
+            chain.append(rule.phrase("subsidiary", organisation=name, parent=ctx.facts.label(parent.object)))
     fields["detail"] = "; ".join(chain)
     return Outcome(verdict, fields, tuple(used))
 
@@ -79,7 +80,20 @@ def sign_headquarters(ctx: CheckContext, rule: Rule) -> Hashable:
     return ("operated", ctx.facts.objects(ctx.candidate.provider, SEL.operator))
 
 
+#: The sentences of the trail, worded in the rule file (``phrases:``), and the fields each may use.
+PHRASES = {
+    "self_hosted_operator": (),
+    "self_hosted": (),
+    "no_operator": ("provider",),
+    "not_an_organisation": ("value",),
+    "no_headquarters": ("organisation",),
+    "parent_unrecorded": ("organisation",),
+    "not_a_country": ("organisation", "value"),
+    "headquartered": ("organisation", "country", "reason"),
+    "subsidiary": ("organisation", "parent"),
+}
+
 HEADQUARTERS_WITHIN = CheckKind(
-    name="headquarters_within", needs=(), judges="list", check=check_headquarters_within,
+    name="headquarters_within", needs=(), judges="list", check=check_headquarters_within, phrases=PHRASES,
     signature=sign_headquarters, depends_on=every_part,
 )

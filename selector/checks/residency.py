@@ -27,7 +27,6 @@ from selector.kb.namespaces import SEL
 from selector.kb.places import Judgement
 from selector.results import Verdict, worse
 from selector.rules import Rule
-from selector.text import plural
 
 #: Where the data terms of a hop may be stated, narrowest first.
 _SCOPES = ("target", "offering", "provider")
@@ -53,7 +52,7 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     fields = base_fields(ctx, " or ".join(required), ctx.candidate.target)
     names = " or ".join(required)
     if self_hosted(ctx):
-        return _self_hosted(ctx, allowed, fields, names)
+        return _self_hosted(ctx, rule, allowed, fields, names)
     hops, gaps = data_path(ctx.facts, ctx.candidate)
     verdict = Verdict.PASS
     outside: list[str] = []
@@ -63,22 +62,26 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     for hop in hops:
         if hop.route is not None:
             used.append(hop.route)
-        for kind, predicate in (("processing", SEL.processingIn), ("storage", SEL.storageIn)):
+        for aspect, predicate in ((rule.phrase("processing"), SEL.processingIn), (rule.phrase("storage"), SEL.storageIn)):
             places, doubts = hop_places(ctx, hop, predicate)
             if not places:
                 claims, sentences = claimed(ctx, [hop.scope(name) for name in _SCOPES], predicate)
-                problems.append(f"{hop.label}: {kind} location " + ("; ".join(sentences) if sentences else "not recorded"))
+                problems.append(
+                    rule.phrase("claimed", hop=hop.label, aspect=aspect, claims="; ".join(sentences)) if sentences
+                    else rule.phrase("unrecorded", hop=hop.label, aspect=aspect)
+                )
                 used.extend(claims)
                 verdict = worse(verdict, Verdict.UNKNOWN)
                 continue
             for doubt in doubts:
-                problems.append(f"{hop.label}: {doubt}")
+                problems.append(rule.phrase("doubt", hop=hop.label, doubt=doubt))
                 verdict = worse(verdict, Verdict.UNKNOWN)
             for place in places:
                 used.append(place)
-                judgement = _judge(ctx, place, allowed)
+                judgement = _judge(ctx, rule, place, allowed)
                 used.extend(judgement.facts)
-                line = f"{hop.label}: {kind} in {_place(ctx, place)}; {judgement.reason}"
+                line = rule.phrase("place", hop=hop.label, aspect=aspect, place=_place(ctx, rule, place),
+                                   reason=judgement.reason)
                 {Verdict.PASS: inside, Verdict.FAIL: outside}.get(judgement.verdict, problems).append(line)
                 verdict = worse(verdict, judgement.verdict)
     for gap in gaps:
@@ -88,7 +91,11 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     # listed in full only when nothing stands in the way (the evidence has them all).
     problems = outside + problems
     if problems:
-        tail = f"; {plural(len(inside), 'other place')} inside {names}" if inside else ""
+        tail = ""
+        if inside:
+            others = rule.phrase("one_other_inside", jurisdictions=names) if len(inside) == 1 else rule.phrase(
+                "others_inside", count=len(inside), jurisdictions=names)
+            tail = f"; {others}"
         fields["detail"] = "; ".join(problems) + tail
     else:
         fields["detail"] = "; ".join(inside)
@@ -96,12 +103,10 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     return Outcome(verdict, fields, tuple(used))
 
 
-def _self_hosted(ctx: CheckContext, allowed: tuple[URIRef, ...], fields: dict, names: str) -> Outcome:
+def _self_hosted(ctx: CheckContext, rule: Rule, allowed: tuple[URIRef, ...], fields: dict, names: str) -> Outcome:
     choice = ctx.policy.self_hosting
     if choice is None:
-        fields["detail"] = (
-            f"{ctx.candidate.provider_slug} is self-hosted: where it runs is your choice, and the policy does not say"
-        )
+        fields["detail"] = rule.phrase("self_hosted_unsaid", provider=ctx.candidate.provider_slug)
         return Outcome(Verdict.UNKNOWN, fields, ())
     verdict = Verdict.PASS
     lines: list[str] = []
@@ -109,18 +114,18 @@ def _self_hosted(ctx: CheckContext, allowed: tuple[URIRef, ...], fields: dict, n
     if choice.jurisdiction:
         place = ctx.places.resolve(choice.jurisdiction)
         judgement = ctx.places.place_within(place, allowed) if place is not None else Judgement(
-            Verdict.UNKNOWN, f"unknown jurisdiction {choice.jurisdiction}")
-        lines.append(f"self-hosted in {choice.jurisdiction} (your choice); {judgement.reason}")
+            Verdict.UNKNOWN, rule.phrase("unknown_jurisdiction", code=choice.jurisdiction))
+        lines.append(rule.phrase("self_hosted_in", place=choice.jurisdiction, reason=judgement.reason))
         used.extend(judgement.facts)
         verdict = worse(verdict, judgement.verdict)
     for code in choice.regions or ():
         region = ctx.regions.get(code)
         if region is None:
-            lines.append(f"self-hosted in region {code} (your choice); its country is not recorded")
+            lines.append(rule.phrase("self_hosted_region_unrecorded", region=code))
             verdict = worse(verdict, Verdict.UNKNOWN)
             continue
         judgement = ctx.places.place_within(region, allowed)
-        lines.append(f"self-hosted in {code} (your choice); {judgement.reason}")
+        lines.append(rule.phrase("self_hosted_in", place=code, reason=judgement.reason))
         used.extend(judgement.facts)
         verdict = worse(verdict, judgement.verdict)
     fields["detail"] = "; ".join(lines)
@@ -128,16 +133,16 @@ def _self_hosted(ctx: CheckContext, allowed: tuple[URIRef, ...], fields: dict, n
     return Outcome(verdict, fields, tuple(used))
 
 
-def _judge(ctx: CheckContext, place: Fact, allowed: tuple[URIRef, ...]) -> Judgement:
+def _judge(ctx: CheckContext, rule: Rule, place: Fact, allowed: tuple[URIRef, ...]) -> Judgement:
     if not isinstance(place.object, URIRef):
-        return Judgement(Verdict.UNKNOWN, f"'{fmt(place.object)}' is not a place")
+        return Judgement(Verdict.UNKNOWN, rule.phrase("not_a_place", value=fmt(place.object)))
     return ctx.places.place_within(place.object, allowed)
 
 
-def _place(ctx: CheckContext, fact: Fact) -> str:
+def _place(ctx: CheckContext, rule: Rule, fact: Fact) -> str:
     node = fact.object
     if node == SEL.AnyLocation:
-        return "any location"
+        return rule.phrase("anywhere")
     if isinstance(node, URIRef) and (node in ctx.places.countries or node in ctx.places.blocs):
         return ctx.places.code(node)
     return ctx.facts.label(node)
@@ -256,8 +261,26 @@ def _self_hosting_could_be_inside(world: Any, policy: Any, allowed: tuple) -> bo
     return any(p is None or world.places.place_within(p, allowed).verdict is not Verdict.FAIL for p in places)
 
 
+#: The sentences of the trail, worded in the rule file (``phrases:``), and the fields each may use.
+PHRASES = {
+    "processing": (),
+    "storage": (),
+    "unrecorded": ("hop", "aspect"),
+    "claimed": ("hop", "aspect", "claims"),
+    "doubt": ("hop", "doubt"),
+    "place": ("hop", "aspect", "place", "reason"),
+    "anywhere": (),
+    "not_a_place": ("value",),
+    "one_other_inside": ("jurisdictions",),
+    "others_inside": ("count", "jurisdictions"),
+    "self_hosted_unsaid": ("provider",),
+    "self_hosted_in": ("place", "reason"),
+    "self_hosted_region_unrecorded": ("region",),
+    "unknown_jurisdiction": ("code",),
+}
+
 DATA_LOCATION = CheckKind(
-    name="data_location", needs=(), judges="jurisdictions", check=judge_residency,
+    name="data_location", needs=(), judges="jurisdictions", check=judge_residency, phrases=PHRASES,
     signature=sign_data_location, depends_on=offering_and_target,
     from_signature=verdict_data_location, gaps=gaps_data_location,
 )
