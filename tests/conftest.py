@@ -7,6 +7,8 @@ import tempfile
 
 import pytest
 
+from selector.policy import PolicyVocabulary
+
 # Compiled engines are cached in a folder of the test run's own, never the user's.
 os.environ.setdefault("SELECTOR_CACHE_DIR", tempfile.mkdtemp(prefix="selector-test-cache-"))
 
@@ -32,3 +34,32 @@ def shipped():
     from selector.api import Selector
 
     return Selector()
+
+
+VOCABULARY = PolicyVocabulary(
+    jurisdictions=frozenset({"EU", "EEA", "DE", "FR", "NL", "IE", "US", "CH", "GB", "CN", "NO"}),
+    makers=frozenset({"anthropic", "openai", "google", "mistral", "meta", "alibaba", "deepseek"}),
+    providers=frozenset(
+        {
+            "anthropic-api",
+            "openai-api",
+            "aws-bedrock",
+            "azure-openai",
+            "google-vertex",
+            "mistral-api",
+            "openrouter",
+            "together-ai",
+            "self-hosted",
+        }
+    ),
+    provider_kinds=frozenset({"maker-api", "cloud-platform", "aggregator", "inference-host", "self-hosted"}),
+    modalities=frozenset({"text", "image", "audio", "video", "pdf"}),
+    certifications=frozenset({"ISO27001", "ISO27701", "SOC2", "SOC2Type2", "HIPAA", "C5"}),
+    regions=frozenset({"eu-central-1", "eu-west-1", "us-east-1", "europe-west4", "westeurope"}),
+)
+
+
+@pytest.fixture
+def vocabulary() -> PolicyVocabulary:
+    """The fixed vocabulary every policy test checks names against."""
+    return VOCABULARY
