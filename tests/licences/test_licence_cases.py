@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from casefiles import LicenceCase, LicenceCaseFile, read
 from rdflib import Dataset, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
@@ -82,17 +83,17 @@ USE_NAMES = {SEL.Commercial: "commercial", SEL.Research: "research", SEL.NonProd
 # ---------------------------------------------------------------------------
 
 
-def _files() -> list[tuple[Path, dict]]:
-    return [(p, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sorted(CASES.glob("*.yaml"))]
+def _files() -> list[tuple[Path, LicenceCaseFile]]:
+    return [(p, read(p, LicenceCaseFile)) for p in sorted(CASES.glob("*.yaml"))]
 
 
 def _cases():
     for path, data in _files():
-        for case in data["cases"]:
+        for case in data.cases:
             marks = ()
-            if case.get("xfail"):
-                marks = (pytest.mark.xfail(reason=case["xfail"], strict=True),)
-            yield pytest.param(case, id=f"{path.stem}: {case['name']}", marks=marks)
+            if case.xfail:
+                marks = (pytest.mark.xfail(reason=case.xfail, strict=True),)
+            yield pytest.param(case, id=f"{path.stem}: {case.name}", marks=marks)
 
 
 @pytest.fixture(scope="module")
@@ -131,42 +132,40 @@ def _policy(engine: Engine, tmp_path: Path, policy: dict):
 
 
 @pytest.mark.parametrize("case", list(_cases()))
-def test_licence_case(engine: Engine, tmp_path: Path, case: dict) -> None:
-    policy = _policy(engine, tmp_path, case["policy"])
-    decision = engine.check(case["candidate"], policy)
+def test_licence_case(engine: Engine, tmp_path: Path, case: LicenceCase) -> None:
+    policy = _policy(engine, tmp_path, case.policy)
+    decision = engine.check(case.candidate, policy)
     results = {r.rule: r for r in decision.results}
     assert RULE in results, f"the licence rule did not run; ran {sorted(results)}"
     result = results[RULE]
-    assert result.verdict.value == case["expect"], result.reason
-    for text in case.get("reason_contains", []):
+    assert result.verdict.value == case.expect, result.reason
+    for text in case.reason_contains:
         assert text in result.reason, result.reason
-    for text in case.get("reason_excludes", []):
+    for text in case.reason_excludes:
         assert text not in result.reason, result.reason
     if result.verdict.value != "pass":
         assert result.remedy, "a failing or unknown result says what would have to change"
-    for text in case.get("remedy_contains", []):
+    for text in case.remedy_contains:
         assert result.remedy and text in result.remedy, result.remedy
-    for text in case.get("remedy_excludes", []):
+    for text in case.remedy_excludes:
         assert not result.remedy or text not in result.remedy, result.remedy
-    if "outcome" in case:
-        assert decision.outcome == case["outcome"], decision.outcome
+    if case.outcome is not None:
+        assert decision.outcome == case.outcome, decision.outcome
     texts = [f"[{o.licence}] {o.text}" for o in decision.obligations]
-    for wanted in case.get("obligations", []):
-        if isinstance(wanted, str):
-            wanted = {"text": wanted}
+    for wanted in case.obligations:
         assert any(
-            wanted["text"] in o.text and wanted.get("licence", o.licence) == o.licence for o in decision.obligations
+            wanted.text in o.text and (wanted.licence or o.licence) == o.licence for o in decision.obligations
         ), texts
-    for text in case.get("no_obligations", []):
+    for text in case.no_obligations:
         assert not any(text in o.text for o in decision.obligations), texts
-    if "obligation_count" in case:
-        assert len(decision.obligations) == case["obligation_count"], texts
+    if case.obligation_count is not None:
+        assert len(decision.obligations) == case.obligation_count, texts
     cited = {e.subject for e in result.evidence} | {o.clause for o in decision.obligations}
-    for clause in case.get("clauses", []):
+    for clause in case.clauses:
         assert clause in cited, sorted(cited)
     # As licensee, every licence along the model's lineage was read from the shipped terms;
     # as end user, the reason says so.
-    candidate = engine.candidate_by_id[case["candidate"]]
+    candidate = engine.candidate_by_id[case.candidate]
     if _licensee(engine, case):
         assert result.reason.startswith("you are the licensee"), result.reason
         for model in lineage(_Ctx(engine), candidate.model):
@@ -191,10 +190,10 @@ def _self_hosted(engine: Engine, candidate) -> bool:
     )
 
 
-def _licensee(engine: Engine, case: dict) -> bool:
+def _licensee(engine: Engine, case: LicenceCase) -> bool:
     """Whether the case makes the user the licensee: self-hosting, or fine-tuning through a host."""
-    candidate = engine.candidate_by_id[case["candidate"]]
-    fine_tuning = (case["policy"].get("require") or {}).get("fine_tuning") is True
+    candidate = engine.candidate_by_id[case.candidate]
+    fine_tuning = (case.policy.get("require") or {}).get("fine_tuning") is True
     return _self_hosted(engine, candidate) or fine_tuning
 
 
@@ -225,10 +224,10 @@ def test_every_shipped_licence_has_a_case_file() -> None:
     assert not missing, f"shipped licences without a file in tests/licences/cases/: {missing}"
     for stem, data in files.items():
         if stem == DERIVED:
-            assert "licence" not in data, f"{stem}.yaml is about stacking, not one licence"
+            assert data.licence is None, f"{stem}.yaml is about stacking, not one licence"
             continue
         assert stem in ids, f"cases/{stem}.yaml names no licence of the shipped licences.trig"
-        assert data.get("licence") == stem, f"cases/{stem}.yaml says licence: {data.get('licence')}"
+        assert data.licence == stem, f"cases/{stem}.yaml says licence: {data.licence}"
 
 
 def test_world_defines_no_licence_terms() -> None:
@@ -247,22 +246,22 @@ def test_cases_exercise_their_licence(engine: Engine) -> None:
     ids = _licence_ids()
     for path, data in _files():
         kinds = set()
-        for case in data["cases"]:
-            candidate = engine.candidate_by_id.get(case["candidate"])
-            assert candidate is not None, f"{path.name}: {case['name']}: no candidate {case['candidate']}"
+        for case in data.cases:
+            candidate = engine.candidate_by_id.get(case.candidate)
+            assert candidate is not None, f"{path.name}: {case.name}: no candidate {case.candidate}"
             kinds.add(_licensee(engine, case))
-            if case["expect"] == "unknown":
-                assert case.get("remedy_contains"), f"{path.name}: {case['name']}: say what the remedy names"
+            if case.expect == "unknown":
+                assert case.remedy_contains, f"{path.name}: {case.name}: say what the remedy names"
             if path.stem == DERIVED:
                 assert engine.facts.objects(candidate.model, SEL.derivedFrom), (
-                    f"{path.name}: {case['name']}: {candidate.model_slug} derives from nothing"
+                    f"{path.name}: {case.name}: {candidate.model_slug} derives from nothing"
                 )
                 continue
             licences = {
                 lic for m in lineage(_Ctx(engine), candidate.model) for lic in engine.facts.objects(m, SEL.licence)
             }
             assert ids[path.stem] in licences, (
-                f"{path.name}: {case['name']}: {candidate.model_slug} is not under {path.stem}"
+                f"{path.name}: {case.name}: {candidate.model_slug} is not under {path.stem}"
             )
         assert kinds == {True, False}, f"{path.name} needs cases as licensee and as end user"
 
@@ -308,8 +307,8 @@ def test_cases_cover_every_clause_of_the_shipped_terms(engine: Engine) -> None:
     files = {path.stem: body for path, body in _files()}
     problems = []
     for licence_id, licence in sorted(_licence_ids().items()):
-        cases = [c for c in files[licence_id]["cases"] if _licensee(engine, c)]
-        licensees = [c["policy"].get("licensee") or {} for c in cases]
+        cases = [c for c in files[licence_id].cases if _licensee(engine, c)]
+        licensees = [c.policy.get("licensee") or {} for c in cases]
         for where, constraint in _clauses(data, licence):
             left = data.value(constraint, ODRL.leftOperand)
             right = data.value(constraint, ODRL.rightOperand)

@@ -6,7 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 import yaml
+from casefiles import RuleCase, RuleCaseFile, read
 
 from selector.checks import KINDS
 from selector.engine import Engine
@@ -32,9 +34,9 @@ RULES = load_rules(kinds=KINDS)
 
 def _cases():
     for path in sorted(CASES.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in data["cases"]:
-            yield pytest.param(data["rule"], case, id=f"{path.stem}: {case['name']}")
+        data = read(path, RuleCaseFile)
+        for case in data.cases:
+            yield pytest.param(data.rule, case, id=f"{path.stem}: {case.name}")
 
 
 def _world(tmp_path: Path, facts: str) -> Path:
@@ -53,33 +55,33 @@ def _world(tmp_path: Path, facts: str) -> Path:
 
 
 @pytest.mark.parametrize("rule_id, case", list(_cases()))
-def test_rule_case(tmp_path: Path, rule_id: str, case: dict) -> None:
-    root = _world(tmp_path, case.get("facts", ""))
+def test_rule_case(tmp_path: Path, rule_id: str, case: RuleCase) -> None:
+    root = _world(tmp_path, case.facts)
     engine = Engine(load_knowledge_base(base_dir=root), RULES)
     policy_file = tmp_path / "policy.yaml"
-    policy_file.write_text(yaml.safe_dump({"version": 1, "name": "case", **case["policy"]}), encoding="utf-8")
+    policy_file.write_text(yaml.safe_dump({"version": 1, "name": "case", **case.policy}), encoding="utf-8")
     policy = load_policy(policy_file, engine.vocabulary())
-    decision = engine.check(case["candidate"], policy)
+    decision = engine.check(case.candidate, policy)
     results = {r.rule: r for r in decision.results}
     assert rule_id in results, f"rule {rule_id} did not run; ran {sorted(results)}"
     result = results[rule_id]
-    assert result.verdict.value == case["expect"], result.reason
-    for text in case.get("reason_contains", []):
+    assert result.verdict.value == case.expect, result.reason
+    for text in case.reason_contains:
         assert text in result.reason, result.reason
     if result.verdict.value != "pass":
         assert result.remedy, "a failing or unknown result says what would have to change"
-    if "outcome" in case:
-        assert decision.outcome == case["outcome"]
-    for text in case.get("obligations", []):
+    if case.outcome is not None:
+        assert decision.outcome == case.outcome
+    for text in case.obligations:
         assert any(text in o.text for o in decision.obligations), decision.obligations
 
 
 def test_every_rule_has_cases_for_each_verdict() -> None:
     seen: dict[str, set[str]] = {}
     for path in sorted(CASES.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert path.stem == data["rule"], f"{path.name} holds cases for {data['rule']}"
-        seen.setdefault(data["rule"], set()).update(c["expect"] for c in data["cases"])
+        data = read(path, RuleCaseFile)
+        assert path.stem == data.rule, f"{path.name} holds cases for {data.rule}"
+        seen.setdefault(data.rule, set()).update(c.expect for c in data.cases)
     for rule in RULES:
         needed = {"pass", "fail", "unknown"} - CANNOT.get(rule.id, set())
         assert seen.get(rule.id, set()) >= needed, (
@@ -95,3 +97,15 @@ CANNOT = {
     # Every candidate has a provider, so its slug is always known.
     "exclude_providers": {"unknown"},
 }
+
+
+def test_a_misspelt_key_in_a_case_file_fails(tmp_path: Path) -> None:
+    """Case files are read through a model with a closed set of keys: a typo is an error, not a skipped check."""
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        "rule: residency\ncases:\n  - name: typo\n    policy: {}\n    candidate: m@p/t\n    expect: pass\n"
+        "    reason_contain: [EU]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="reason_contain"):
+        read(path, RuleCaseFile)
