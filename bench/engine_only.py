@@ -7,13 +7,19 @@ Prints parse and compile time, the median of three selects, the median of 300
 embedded checks, peak RSS, and whether the allowed set equals the generator's own
 expected answer.
 """
-import json, resource, statistics, sys, time
+import json
+import resource
+import statistics
+import sys
+import time
 from pathlib import Path
+
 from selector.checks import KINDS
 from selector.engine import Engine
 from selector.kb.load import load_knowledge_base
 from selector.policy import load_policy
 from selector.rules import load_rules
+
 root = Path(sys.argv[1])
 t = time.perf_counter(); kb = load_knowledge_base(base_dir=root); t_load = time.perf_counter() - t
 t = time.perf_counter(); engine = Engine(kb, load_rules(kinds=KINDS)); t_build = time.perf_counter() - t

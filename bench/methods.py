@@ -144,7 +144,7 @@ def measure_selector(data: Path, policy_path: Path, reps: dict[str, int], snapsh
         gc.collect()
         seconds, kb = timed(lambda: load_knowledge_base(base_dir=data))
         load_times.append(seconds)
-        seconds, engine = timed(lambda: Engine(kb, rules))
+        seconds, engine = timed(lambda: Engine(kb, rules))  # noqa: F821 - kb is bound just above; deleted after use
         build_times.append(seconds)
         quads = len(kb.quads)
         del kb
@@ -659,7 +659,7 @@ def measure_cedar(data: Path, policy_path: Path, reps: dict[str, int]) -> dict:
     })
     document = json.dumps(places + [principal] + deployments)
     out["entities_json_mb"] = len(document) / 1e6
-    seconds, entities = timed(lambda: cedarpy.Entities.from_json_str(document))
+    seconds, entities = timed(lambda: cedarpy.Entities.from_json_str(document))  # noqa: F821 - document is bound just above; deleted after use
     out["entities_parse"] = seconds
     del document
     gc.collect()

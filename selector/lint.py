@@ -230,7 +230,9 @@ def _said_in_vain(policy: Policy, engine: Engine, document: YamlDocument | None)
             add(("self_hosting",), "says where you would run open weights yourself, but require.open_weights "
                                    "is false")
         else:
-            runtimes = [c for c in engine.candidates if SEL.SelfHostedRuntime in engine.facts.objects(c.provider, SEL.providerKind)]
+            runtimes = [
+                c for c in engine.candidates if SEL.SelfHostedRuntime in engine.facts.objects(c.provider, SEL.providerKind)
+            ]
             left = [c for c in runtimes if c.provider_slug.lower() not in {p.lower() for p in policy.exclude.providers}]
             if runtimes and not left:
                 add(("self_hosting",), "says where you would run open weights yourself, but exclude.providers "

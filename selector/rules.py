@@ -248,8 +248,11 @@ def _check_fit(path: Path, document, data: dict, kind: str, spec: Kind, params: 
 
 
 def _check_phrases(path: Path, document, rule: Rule, kind: Kind) -> None:
-    """Refuse a rule whose ``phrases`` lack one its kind words the trail with, name one it does not,
-    or use a field the phrase does not have."""
+    """Refuse a rule whose ``phrases`` do not fit its check kind.
+
+    A phrase the kind words its trail with is missing, a phrase the kind does not have
+    is named, or a template uses a field its phrase does not have.
+    """
     for name in kind.phrases:
         if name not in rule.phrases:
             raise RuleError(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from selector.engine import cache as snapshot
 from selector.engine import Engine
+from selector.engine import cache as snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERLAY = ROOT / "examples" / "overlays" / "anthropic-zdr-contract.trig"

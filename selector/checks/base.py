@@ -64,8 +64,11 @@ def fmt(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Found:
-    """What a rule's property lookup found: the facts, the scopes or hops that state none, and
-    the doubts about the facts found (a list not known to be all of it, a default that may not hold)."""
+    """What a rule's property lookup found.
+
+    The facts, the scopes or hops that state none, and the doubts about the facts found (a list not known to
+    be all of it, a default that may not hold).
+    """
 
     subject: URIRef | None
     facts: tuple[Fact, ...]
@@ -102,8 +105,10 @@ def doubts_about(ctx: CheckContext, facts, predicate: URIRef, *, strictest: bool
 
 
 def _first_scope(ctx: CheckContext, groups, predicate: URIRef, *, strictest: bool = True):
-    """The first group of scope nodes stating the property: its first node, all its facts, its silent nodes,
-    and the doubts about them."""
+    """The first group of scope nodes stating the property.
+
+    Its first node, all its facts, its silent nodes, and the doubts about them.
+    """
     first: URIRef | None = None
     for position, nodes in enumerate(groups):
         if first is None and nodes:

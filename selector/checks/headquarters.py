@@ -1,5 +1,7 @@
-"""The ``headquarters_within`` check kind: every operator, and every parent company above it, is
-headquartered inside a listed jurisdiction."""
+"""The ``headquarters_within`` check kind.
+
+Every operator, and every parent company above it, is headquartered inside a listed jurisdiction.
+"""
 
 from __future__ import annotations
 

@@ -115,6 +115,7 @@ def verdict_price_cap(ctx: CheckContext, signature: Hashable, required) -> Verdi
 
 
 def gaps_price(world: Any, rule: Rule, required: Any, path: tuple, policy: Any) -> list[Gap]:
+    """A side whose lowest recorded price is above its cap: no deployment could meet it."""
     out = []
     for side in ("input", "output"):
         cap = getattr(required, side, None)

@@ -1,5 +1,7 @@
-"""The ``data_location`` check kind (residency): every place a deployment's data is processed or stored,
-on every hop, judged against a jurisdiction."""
+"""The ``data_location`` check kind (residency).
+
+Every place a deployment's data is processed or stored, on every hop, judged against a jurisdiction.
+"""
 
 from __future__ import annotations
 
@@ -33,9 +35,12 @@ _SCOPES = ("target", "offering", "provider")
 
 
 def hop_places(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[tuple[Fact, ...], list[str]]:
-    """Where one hop processes or stores data: the facts of the narrowest scope (target, offering,
-    provider) stating it, and the doubts about them (several places not known to be all, a
-    wider scope's places standing for a narrower one that may state its own)."""
+    """Where one hop processes or stores data.
+
+    The facts of the narrowest scope (target, offering, provider) stating it, and the doubts about them
+    (several places not known to be all, a wider scope's places standing for a narrower one that may state its
+    own).
+    """
     nodes = [hop.scope(name) for name in _SCOPES]
     for position, node in enumerate(nodes):
         facts = ctx.facts.values(node, predicate)

@@ -196,8 +196,10 @@ def _values(found: Found, predicate) -> tuple:
 
 
 def sign_found(ctx: CheckContext, rule: Rule) -> Hashable:
-    """For a kind that reads every fact found (and the route facts a data path adds): those facts and whether
-    any scope or hop that should state the property is silent."""
+    """For a kind that reads every fact found (and the route facts a data path adds).
+
+    Those facts and whether any scope or hop that should state the property is silent.
+    """
     found = lookup(ctx, rule)
     return _facts(found), found.unsure
 
@@ -225,6 +227,7 @@ def sign_held(ctx: CheckContext, rule: Rule) -> Hashable:
 
 
 def gaps_at_least(world: Any, rule: Rule, required: Any, path: tuple, policy: Any) -> list[Gap]:
+    """A bound above the largest value recorded: no deployment could meet it."""
     found = numbers(recorded(world, rule))  # an input cap ("also") only lowers what a window allows
     if found and max(found) < Decimal(str(required)):
         return [Gap(path, f"no deployment could meet it: the largest {what(world, rule)} recorded is "
@@ -233,6 +236,7 @@ def gaps_at_least(world: Any, rule: Rule, required: Any, path: tuple, policy: An
 
 
 def gaps_at_most(world: Any, rule: Rule, required: Any, path: tuple, policy: Any) -> list[Gap]:
+    """A bound below the smallest value recorded: no deployment could meet it."""
     found = numbers(recorded(world, rule))
     if found and min(found) > Decimal(str(required)):
         return [Gap(path, f"no deployment could meet it: the smallest {what(world, rule)} recorded is "
@@ -241,6 +245,7 @@ def gaps_at_most(world: Any, rule: Rule, required: Any, path: tuple, policy: Any
 
 
 def gaps_equals(world: Any, rule: Rule, required: Any, path: tuple, policy: Any) -> list[Gap]:
+    """A flag that every deployment recording it records the other way."""
     flags = {boolean(v) for v in recorded(world, rule)} - {None}
     if flags and required not in flags:
         return [Gap(path, f"no deployment could meet it: every deployment that records {what(world, rule)} "
@@ -249,6 +254,7 @@ def gaps_equals(world: Any, rule: Rule, required: Any, path: tuple, policy: Any)
 
 
 def gaps_one_of(world: Any, rule: Rule, required: Any, path: tuple, policy: Any) -> list[Gap]:
+    """A requirement no value at an accepted level is recorded for."""
     if required is False:
         return []
     accepted = {expand(a) for a in rule.params.get("accepted", [])}
@@ -258,6 +264,7 @@ def gaps_one_of(world: Any, rule: Rule, required: Any, path: tuple, policy: Any)
 
 
 def gaps_includes_all(world: Any, rule: Rule, required: Any, path: tuple, policy: Any) -> list[Gap]:
+    """Each listed value no deployment records (with its kinds, where the rule says ``broader``)."""
     held: set[str] = set()
     for value in recorded(world, rule):
         held |= {name.lower() for name in slugs(world, value, broader=bool(rule.params.get("broader")))}

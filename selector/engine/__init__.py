@@ -83,8 +83,11 @@ class Engine:
         return Selection.make(self, policy)
 
     def select(self, policy: Policy, *, denied: bool = True) -> Report:
-        """Every candidate's decision: allowed first in the policy's preferred order, then denied by id
-        (``denied=False``: the allowed ones only, with the counts of all)."""
+        """Every candidate's decision.
+
+        Allowed first in the policy's preferred order, then denied by id (``denied=False``: the allowed ones
+        only, with the counts of all).
+        """
         return self.selection(policy).report(denied=denied)
 
     def find(self, name: str) -> Candidate:

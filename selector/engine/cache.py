@@ -94,8 +94,11 @@ def _safe_folder(path: Path, uid: int) -> bool:
 
 
 def private_folder(base: Path) -> Path | None:
-    """The folder this user's engines live in: ``base`` when it is private to this user, else
-    ``base/selector-<uid>`` (made 0700); None when neither is safe or none can be made."""
+    """The folder this user's engines live in.
+
+    ``base`` when it is private to this user, else ``base/selector-<uid>`` (made 0700); None when neither is
+    safe or none can be made.
+    """
     uid = _uid()
     if uid is None:
         return None

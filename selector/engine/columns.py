@@ -39,8 +39,11 @@ _KEEP_POLICIES = 32
 
 @dataclass(frozen=True)
 class RuleColumn:
-    """One rule's signature groups: each candidate's group, the candidate that stands for each group, and,
-    for kinds whose verdict is read from it, each group's signature."""
+    """One rule's signature groups.
+
+    Each candidate's group, the candidate that stands for each group, and, for kinds whose verdict is read
+    from it, each group's signature.
+    """
 
     rule: Rule
     groups: array

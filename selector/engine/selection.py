@@ -120,8 +120,11 @@ class Selection:
         return ranked + (tuple(self.decision(i) for i in self.denied) if denied else ())
 
     def report(self, *, denied: bool = True) -> Report:
-        """The report every output format is rendered from: every trail, or (``denied=False``, for a view
-        that shows only the allowed candidates) the allowed ones' and the counts of the rest."""
+        """The report every output format is rendered from.
+
+        Every trail, or (``denied=False``, for a view that shows only the allowed candidates) the allowed
+        ones' and the counts of the rest.
+        """
         engine, policy = self.engine, self.policy
         return Report(
             policy=PolicyRef(name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown),

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Iterable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from selector.kb.load import SHIPPED_LAYERS as _SHIPPED
 from selector.kb.load import CATALOG_LAYER, KnowledgeBase, Source
+from selector.kb.load import SHIPPED_LAYERS as _SHIPPED
 from selector.kb.namespaces import RDF, RDFS, SEL, short, term
 from selector.results import Evidence
 
@@ -219,8 +219,10 @@ class FactIndex:
         return any(n == count and (group is None or _group(at) == group) for n, at in lengths)
 
     def closed_members(self, subject: Node | None, predicate: URIRef) -> bool:
-        """Whether every subject stating the property with this one as value is known (``sel:closedMembers``):
-        a bloc's member countries, say."""
+        """Whether every subject stating the property with this one as value is known (``sel:closedMembers``).
+
+        A bloc's member countries, say.
+        """
         lengths = self._lengths(subject, SEL.closedMembers, predicate)
         if not lengths or not isinstance(subject, URIRef):
             return False
@@ -346,8 +348,10 @@ class FactIndex:
         return str(fact.object) if fact is not None else self.label(subject)
 
     def claims_about(self, subject: Node | None, predicate: URIRef) -> tuple[Fact, ...]:
-        """The claims about a subject's property that are not applied (unconfirmed or rejected), each as the
-        value it claims, with its source and a note saying why it is not applied."""
+        """The claims about a subject's property that are not applied (unconfirmed or rejected).
+
+        Each is the value it claims, with its source and a note saying why it is not applied.
+        """
         return self._claims.get((subject, predicate), ())
 
     def _collect_claims(self) -> dict[tuple[URIRef, URIRef], tuple[Fact, ...]]:

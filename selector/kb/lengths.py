@@ -18,19 +18,18 @@ in the graph of the source that says so, and are not generated here.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from datetime import date
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from collections.abc import Iterable
-
-from selector.kb.facts import FactIndex, _group
 from selector.files import write_atomically
+from selector.kb.facts import FactIndex, _group
 from selector.kb.load import BASE_LAYER, KB_FOLDER, SHIPPED_LAYERS, KnowledgeBase, Quad, Source, load_knowledge_base
 from selector.kb.namespaces import DPV, ODRL, PREFIXES, SEL, SKOS, short
 
@@ -67,9 +66,12 @@ IMPLICIT_DEFAULTS = (SEL.priceMultiplier,)
 
 @dataclass(frozen=True, order=True)
 class Length:
-    """One declaration: the subject, how the list is counted (closedList, closedMembers, closedOverrides),
-    the property it counts, its length, and the layer whose facts it counts (the shipped layers
-    count together; see ``FactIndex.closed_list``)."""
+    """One declaration.
+
+    The subject, how the list is counted (closedList, closedMembers, closedOverrides), the property it counts,
+    its length, and the layer whose facts it counts (the shipped layers count together; see
+    ``FactIndex.closed_list``).
+    """
 
     subject: Node
     link: URIRef
@@ -79,8 +81,11 @@ class Length:
 
 
 def narrower(facts: FactIndex, wider: Node) -> set[Node]:
-    """The subjects a wider one's values stand for: a model's offerings, a provider's offerings and
-    targets, the targets an offering is available at (as ``FactIndex.defaults_hold`` counts them)."""
+    """The subjects a wider one's values stand for.
+
+    A model's offerings, a provider's offerings and targets, the targets an offering is available at (as
+    ``FactIndex.defaults_hold`` counts them).
+    """
     found = set(facts.subjects(SEL.model, wider)) | set(facts.subjects(SEL.provider, wider))
     found.update(n for n in facts.objects(wider, SEL.availableAt) if isinstance(n, URIRef))
     return found

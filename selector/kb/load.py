@@ -467,7 +467,7 @@ class _DropLiteralWarnings(logging.Filter):
 
 @contextlib.contextmanager
 def _quiet_literal_warnings() -> Iterator[None]:
-    """rdflib's complaints about odd literals ("yes" as a boolean) stay off stderr: validation names them."""
+    """Rdflib's complaints about odd literals ("yes" as a boolean) stay off stderr: validation names them."""
     logger = logging.getLogger("rdflib.term")
     quiet = _DropLiteralWarnings()
     logger.addFilter(quiet)

@@ -138,7 +138,10 @@ def facts_by_layer(kb: KnowledgeBase) -> dict[str, int]:
 
 
 def count_unsourced_facts(kb: KnowledgeBase) -> int:
-    """Facts no source vouches for: in a named graph no sel:Source describes, or in a default graph about anything but a source."""
+    """Facts no source vouches for.
+
+    In a named graph no sel:Source describes, or in a default graph about anything but a source.
+    """
     unsourced = sum(
         len(kb.dataset.graph(name)) for name in fact_graphs(kb) if name not in kb.sources
     )

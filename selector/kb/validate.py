@@ -31,8 +31,8 @@ from selector.kb import lengths
 from selector.kb.candidates import enumerate_candidates
 from selector.kb.facts import FactIndex
 from selector.kb.load import ONTOLOGY_GRAPH, ONTOLOGY_LAYER, SHIPPED_LAYERS, KnowledgeBase
-from selector.kb.stats import count_facts, fact_graphs, source_descriptions
 from selector.kb.namespaces import DPV, LOC, PREFIXES, SEL, XSD, expand_short, short
+from selector.kb.stats import count_facts, fact_graphs, source_descriptions
 from selector.paths import ontology_dir
 from selector.text import plural, printable
 
@@ -142,7 +142,7 @@ def validate(
     found.update(v for v in _literals(kb) if (v.file, v.subject, v.message.split(": ", 1)[0]) not in said)
     found.update(_jurisdiction_codes(kb, where))
     found.update(_list_lengths(kb, where, check_shipped=only_layers is None))
-    found.update(_shipped_jurisdictions(kb, only_layers or [l for l in kb.layers if l not in SHIPPED_LAYERS]))
+    found.update(_shipped_jurisdictions(kb, only_layers or [layer for layer in kb.layers if layer not in SHIPPED_LAYERS]))
     if only_layers is not None:
         files = {quad.file for quad in kb.quads if quad.layer in only_layers}
         found = {v for v in found if v.file in files}
@@ -189,8 +189,11 @@ def _line_of(kb: KnowledgeBase, file: str, subject: str) -> int | None:
 
 
 class _Locator:
-    """Finds the file a subject (or a statement about it) is stated in: first in load order, or first
-    among the ``prefer`` layers' files when they state it (an overlay is blamed before the base)."""
+    """Finds the file a subject (or a statement about it) is stated in.
+
+    First in load order, or first among the ``prefer`` layers' files when they state it (an overlay is blamed
+    before the base).
+    """
 
     def __init__(self, kb: KnowledgeBase, prefer: Collection[str] | None = None) -> None:
         self.by_triple: dict[tuple[Node, Node, Node], str] = {}

@@ -108,10 +108,12 @@ class ValueKind:
 
 
 def required_list(item: Any) -> Any:
+    """A list type of ``item`` that must not be empty, each value once."""
     return Annotated[tuple[item, ...], MinLen(1), Unique()]
 
 
 def optional_list(item: Any) -> Any:
+    """A list type of ``item``, each value once (empty by default)."""
     return Annotated[tuple[item, ...], Unique()]
 
 
@@ -120,7 +122,7 @@ FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class Licensee(BaseModel):
-    """Who will use the model. Open-weight licence clauses (user counts, revenue, domicile, kind of use) are checked against it."""
+    """Who will use the model. Open-weight licence clauses (user counts, revenue, domicile, kind of use) are checked against it."""  # noqa: E501 - the JSON Schema description
 
     model_config = FROZEN
 
@@ -183,7 +185,7 @@ class LicenceRequirement(BaseModel):
 
 
 class Require(BaseModel):
-    """Hard requirements: a deployment that fails one (or, under unknown: fail, cannot be shown to meet one) is denied. Leave a key out when there is no such requirement."""
+    """Hard requirements: a deployment that fails one (or, under unknown: fail, cannot be shown to meet one) is denied. Leave a key out when there is no such requirement."""  # noqa: E501 - the JSON Schema description
 
     model_config = FROZEN
 
@@ -291,7 +293,9 @@ class Exclude(BaseModel):
     makers: optional_list(Maker) = Field(default=(), description="Maker slugs whose models are excluded.")
     providers: optional_list(Provider) = Field(default=(), description="Provider slugs that are excluded.")
     provider_kinds: optional_list(ProviderKind) = Field(
-        default=(), description="Provider kinds that are excluded (maker-api, cloud-platform, aggregator, inference-host, self-hosted)."
+        default=(),
+        description="Provider kinds that are excluded (maker-api, cloud-platform, aggregator, inference-host, "
+        "self-hosted).",
     )
     maker_headquarters: optional_list(Jurisdiction) = Field(
         default=(), description="Jurisdiction codes: models whose maker is headquartered in one of them are excluded."
@@ -404,6 +408,7 @@ def field_type(cls: type[BaseModel], name: str) -> Any:
 
 
 def is_none(annotation: Any) -> bool:
+    """Whether a type is ``None`` (possibly with constraints)."""
     if get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     return annotation is type(None)
@@ -455,6 +460,7 @@ def value_kind(key: str) -> str | None:
 
 
 def all_field_names() -> frozenset[str]:
+    """Every field name of every policy model (to tell a key from a list index in an error)."""
     names: set[str] = set()
     for cls in (Policy, Licensee, Require, PriceCap, LicenceRequirement, SelfHosting, Exclude):
         names.update(cls.model_fields)

@@ -45,6 +45,7 @@ def phrase(annotation: Any) -> str:
 
 
 def plural_of(item: Any) -> str:
+    """What several values of this type are called: ``modalities``, ``strings``."""
     base, meta, _ = unpack(item)
     vocab = next((m for m in meta if isinstance(m, Vocab)), None)
     if vocab is not None:
@@ -55,6 +56,7 @@ def plural_of(item: Any) -> str:
 
 
 def min_length(meta: list[Any]) -> int:
+    """The least length the constraints allow."""
     length = 0
     for m in meta:
         if isinstance(m, MinLen):
@@ -65,10 +67,12 @@ def min_length(meta: list[Any]) -> int:
 
 
 def string_ok(meta: list[Any], value: str) -> bool:
+    """Whether a string is long enough for its constraints."""
     return len(value) >= min_length(meta)
 
 
 def json_word(value: Any) -> str:
+    """A value as JSON shows it: strings in single quotes."""
     return f"'{value}'" if isinstance(value, str) else json.dumps(value)
 
 
@@ -104,20 +108,24 @@ def schema_phrase(schema: Any) -> str | None:
 
 
 def number_text(value: Any) -> str:
+    """A number as written: 10 rather than 10.0."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return str(value)
 
 
 def quote(value: str) -> str:
+    """A string value in single quotes, shortened to 60 characters."""
     return f"'{short_text(value, 60)}'"
 
 
 def short_text(text: str, limit: int) -> str:
+    """The text, cut to ``limit`` characters with ``...`` where longer."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def did_you_mean(word: str, candidates: Sequence[str]) -> str | None:
+    """The hint for an unknown name: the closest known one, else the list of them."""
     suggestion = closest(word, candidates)
     if suggestion is not None:
         return f"did you mean '{suggestion}'?"

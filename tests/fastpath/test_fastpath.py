@@ -17,17 +17,16 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from selector.engine.selection import InconsistentDecision
-from selector.errors import PolicyError
-from selector.engine import Engine
-from selector.policy import Policy
-from selector.engine.rank import rank_key
-
 from oracle.harness import examples, pair, scratch
 from oracle.worlds import LOC, OFFERING, PROVIDER, SEL, TARGET, Features, World, hand_world, policies, worlds
 from rdflib import Literal
 from rdflib.namespace import RDF
+
+from selector.engine import Engine
+from selector.engine.rank import rank_key
+from selector.engine.selection import InconsistentDecision
+from selector.errors import PolicyError
+from selector.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -24,8 +24,8 @@ from unittest import mock
 from rdflib import Graph, Literal, URIRef
 
 from selector.checks import KINDS
-from selector.errors import SelectorError
 from selector.engine import Engine
+from selector.errors import SelectorError
 from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
 from selector.kb.validate import overlay_error

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-
 from oracle.harness import examples
 
 from .targets import Target, Workspace, known_bug, targets

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import URIRef
 
 from selector.cli import cli
-from selector.kb.facts import FactIndex
 from selector.kb.catalog.diff import read_folder
 from selector.kb.catalog.importer import catalog_folder, import_catalog
 from selector.kb.catalog.mapping import load_mapping
 from selector.kb.catalog.records import CatalogError
+from selector.kb.facts import FactIndex
 from selector.kb.load import load_knowledge_base
 from selector.kb.namespaces import KB, SEL
-from rdflib import URIRef
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

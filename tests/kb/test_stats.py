@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from selector.kb import load_knowledge_base, stats
 from selector.cli.kb import kb
+from selector.kb import load_knowledge_base, stats
 from selector.kb.namespaces import SEL
 
 from .support import overlay

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from selector.kb import Violation, load_knowledge_base, stats
 from selector.cli.kb import kb
+from selector.kb import Violation, load_knowledge_base, stats
 
 from .support import edit, make_base, overlay
 
@@ -31,7 +31,7 @@ class Run:
     def line(self, file: str, subject: str, *fragments: str) -> str:
         """The one output line for this file and subject that holds every fragment."""
         prefix = f"{file}: {subject}: "
-        found = [l for l in self.lines if l.startswith(prefix) and all(f in l for f in fragments)]
+        found = [line for line in self.lines if line.startswith(prefix) and all(f in line for f in fragments)]
         assert len(found) == 1, f"no single line {prefix}...{fragments} in:\n" + "\n".join(self.lines)
         return found[0]
 

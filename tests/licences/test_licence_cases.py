@@ -39,10 +39,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 from selector.checks import KINDS
+from selector.checks.licences import lineage
 from selector.engine import Engine
 from selector.kb import lengths
 from selector.kb.load import load_knowledge_base
-from selector.checks.licences import lineage
 from selector.kb.namespaces import ODRL, SEL, SKOS
 from selector.paths import ontology_dir
 from selector.policy import load_policy

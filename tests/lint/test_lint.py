@@ -16,10 +16,6 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from rdflib import Literal
-from rdflib.namespace import RDF
-
-import selector.paths
 from oracle.harness import examples, pair, scratch
 from oracle.worlds import (
     DPV,
@@ -35,12 +31,16 @@ from oracle.worlds import (
     policies,
     worlds,
 )
+from rdflib import Literal
+from rdflib.namespace import RDF
+
+import selector.paths
 from selector.cli.policy import policy
+from selector.errors import PolicyError
 from selector.lint import Finding, lint
 from selector.paths import ontology_dir
 from selector.policy import load_policy
 from selector.yamlfile import read_yaml
-from selector.errors import PolicyError
 
 TESTS = Path(__file__).resolve().parents[1]
 

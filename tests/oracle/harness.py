@@ -11,10 +11,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Iterator
 
-from selector.checks import KINDS
-from selector.engine import Engine
 from rdflib.namespace import OWL, RDF, RDFS
 
+from selector.checks import KINDS
+from selector.engine import Engine
 from selector.kb.lengths import with_lengths
 from selector.kb.load import KnowledgeBase, Quad, load_knowledge_base
 from selector.policy import Policy, load_policy

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+
 @pytest.fixture
 def write_policy(tmp_path: Path) -> Callable[[str, str], Path]:
     """Write policy text to a file in a temporary folder and return its path."""

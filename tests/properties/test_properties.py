@@ -25,7 +25,6 @@ from unittest import mock
 
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
-
 from oracle.harness import RULES, examples, pair, scratch
 from oracle.worlds import (
     EXCLUDE_KEYS,
@@ -42,9 +41,10 @@ from oracle.worlds import (
     requirement,
     worlds,
 )
+
 from selector.checks import KINDS as CHECK_KINDS
-from selector.errors import PolicyError
 from selector.engine import Engine
+from selector.errors import PolicyError
 from selector.paths import rules_dir
 from selector.render import RENDERERS
 from selector.rules import load_rules

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 import yaml
 from casefiles import RuleCase, RuleCaseFile, read
+from pydantic import ValidationError
 
 from selector.checks import KINDS
 from selector.engine import Engine

@@ -9,12 +9,11 @@ makers) the curated layer does not.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import datetime as _dt
 from decimal import Decimal
+from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -53,7 +52,6 @@ class CuratedContext:
 
     def number(self, subject: Node, predicate: URIRef):
         """The smallest curated numeric value of a property, or None."""
-
         found = [number(value) for value in self.values(subject, predicate)]
         known = [value for value in found if value is not None]
         return min(known) if known else None

@@ -18,6 +18,7 @@ from typing import Callable
 
 from rdflib import URIRef
 
+from selector.kb import lengths
 from selector.kb.catalog import litellm, modelsdev
 from selector.kb.catalog.context import SINGLE_VALUED, CuratedContext, load_context
 from selector.kb.catalog.diff import Diff, compare, facts, read_folder
@@ -29,7 +30,6 @@ from selector.kb.catalog.terms import node
 from selector.kb.catalog.trig import render_files
 from selector.kb.load import CATALOG_FOLDER, KB_FOLDER
 from selector.kb.namespaces import SEL, short
-from selector.kb import lengths
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,9 @@ def import_catalog(catalog: str, source: Path, *, kb_dir: Path, map_dir: Path, d
     return ImportResult(plan, files, changes, tuple(disagreements), folder, not dry_run, tuple(stale))
 
 
-def _between_catalogs(catalog: str, files: dict[str, str], others: dict[str, dict[str, str]], curated: CuratedContext) -> list[CatalogDisagreement]:
+def _between_catalogs(
+    catalog: str, files: dict[str, str], others: dict[str, dict[str, str]], curated: CuratedContext
+) -> list[CatalogDisagreement]:
     """Single-valued facts this catalog and another state differently, where no curated fact decides."""
     single = {str(p) for p in SINGLE_VALUED}
     mine, _ = facts(files, readable=False)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from selector.kb.catalog.records import CatalogError, Record
 from selector.kb.catalog.reasons import REASONS
+from selector.kb.catalog.records import CatalogError, Record
 from selector.yamlfile import read_yaml
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")

@@ -239,7 +239,8 @@ class _Builder:
         primary = [m for m in items if rank.get(m.lookup_id, len(rank)) == best]
         lead = primary[0].record.key
         self._provider(provider, lead)
-        for prop, obj in ((RDF.type, SEL.Offering), (SEL.model, self.model_iri(slug)), (SEL.provider, node("provider", provider))):
+        offering = ((RDF.type, SEL.Offering), (SEL.model, self.model_iri(slug)), (SEL.provider, node("provider", provider)))
+        for prop, obj in offering:
             self.out.add(provider, lead, iri, prop, obj)
         for item in items:
             for spec in item.targets:

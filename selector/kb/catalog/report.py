@@ -70,7 +70,8 @@ def summary(plan: Plan, disagreements: list[CatalogDisagreement], stale: tuple[s
 def full(plan: Plan, disagreements: list[CatalogDisagreement], stale: tuple[str, ...] = ()) -> str:
     """The whole report, as Markdown."""
     snap = plan.snapshot
-    lines = [f"# Import report: {snap.catalog} ({snap.edition}, as of {snap.as_of})", "", "```", summary(plan, disagreements, stale).rstrip(), "```", ""]
+    lines = [f"# Import report: {snap.catalog} ({snap.edition}, as of {snap.as_of})", "",
+             "```", summary(plan, disagreements, stale).rstrip(), "```", ""]
     grouped = defaultdict(list)
     for item in plan.unmapped:
         grouped[item.reason].append(item)
@@ -86,7 +87,8 @@ def full(plan: Plan, disagreements: list[CatalogDisagreement], stale: tuple[str,
         lines += [f"## {title} ({len(rows)})", ""]
         for d in sorted(rows, key=lambda d: (str(d.subject), str(d.predicate), str(d.catalog_value))):
             curated = ", ".join(short(v) for v in d.curated_values)
-            lines.append(f"- {short(d.subject)} {short(d.predicate)}: catalog {short(d.catalog_value)}, curated {curated} (`{d.record}`)")
+            lines.append(f"- {short(d.subject)} {short(d.predicate)}: catalog {short(d.catalog_value)}, "
+                         f"curated {curated} (`{d.record}`)")
         lines.append("")
     lines += [
         f"## Retired here, still placed by the other catalog ({len(stale)})",
