@@ -16,7 +16,7 @@ from selector.checks.base import (
     unknown_detail,
 )
 from selector.checks.values import gaps_equals, sign_found
-from selector.kb.facts import boolean
+from selector.kb.literals import boolean
 from selector.results import Verdict
 from selector.rules import Rule, expand
 

@@ -10,8 +10,6 @@ walk up ``sel:derivedFrom``, whose cycles the knowledge-base validation refuses)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Hashable
 
 from rdflib import URIRef
@@ -27,22 +25,12 @@ from selector.checks.base import (
     fmt,
     self_hosted,
 )
-from selector.kb.facts import Fact, boolean, number
+from selector.checks.odrl import Truth, all_hold, clause_label, failed
+from selector.kb.facts import Fact
+from selector.kb.literals import boolean
 from selector.kb.namespaces import ODRL, RDFS, SEL, short
 from selector.results import Obligation, Verdict, worse
 from selector.rules import Rule
-
-_USE = {"commercial": SEL.Commercial, "research": SEL.Research, "non-production": SEL.NonProduction}
-_MULTIMODAL_INPUTS = {SEL.Image, SEL.Audio, SEL.Video}
-
-
-@dataclass
-class _Truth:
-    """A three-valued answer with the licensee keys it was missing and the facts it read."""
-
-    value: bool | None
-    missing: set[str] = field(default_factory=set)
-    facts: list[Fact] = field(default_factory=list)
 
 
 def lineage(ctx: CheckContext, model: URIRef) -> tuple[URIRef, ...]:
@@ -146,31 +134,31 @@ def _judge_one(ctx: CheckContext, rule: Rule, model: URIRef, licence: Node, requ
     policy = terms.object
     # Permissions: at least one must have all its constraints hold.
     permissions = facts.objects(policy, ODRL.permission)
-    granted = _Truth(False)
+    granted = Truth(False)
     reasons: list[str] = []
     failed_facts: list[Fact] = []
     pending: Node | None = None
     granted_line: str | None = None
     for permission in sorted(permissions, key=str):
-        truth = _all(ctx, rule, model, facts.objects(permission, ODRL.constraint), required)
+        truth = all_hold(ctx, rule, model, facts.objects(permission, ODRL.constraint), required)
         if truth.value and not facts.closed_list(permission, ODRL.constraint):
             # A grant is unconditional only where its list of conditions is known to be whole.
-            truth = _Truth(None, {rule.phrase("missing_conditions", clause=_label(ctx, permission))}, truth.facts)
-        rule_label = _label(ctx, permission)
+            truth = Truth(None, {rule.phrase("missing_conditions", clause=clause_label(ctx, permission))}, truth.facts)
+        rule_label = clause_label(ctx, permission)
         if truth.value:
-            granted = _Truth(True, facts=truth.facts + list(facts.values(permission, RDFS.label)))
+            granted = Truth(True, facts=truth.facts + list(facts.values(permission, RDFS.label)))
             for duty in facts.objects(permission, ODRL.duty):
                 _add_duty(ctx, rule, model, duty, licence_id, required, obligations)
             reasons.append(rule.phrase("grants", licence=licence_id, clause=rule_label))
             break
         if truth.value is None and granted.value is False:
-            granted = _Truth(None, truth.missing, truth.facts)
+            granted = Truth(None, truth.missing, truth.facts)
             pending = permission
             reasons.append(rule.phrase("grant_depends", licence=licence_id, clause=rule_label,
                                        keys=fmt(sorted(truth.missing))))
         elif truth.value is False:
             reasons.append(rule.phrase("grant_does_not_apply", licence=licence_id, clause=rule_label,
-                                       why=_failed(ctx, rule, model, permission, required)))
+                                       why=failed(ctx, rule, model, permission, required)))
             failed_facts.extend(truth.facts + list(facts.values(permission, RDFS.label)))
     used.extend(granted.facts)
     if not permissions:
@@ -196,8 +184,8 @@ def _judge_one(ctx: CheckContext, rule: Rule, model: URIRef, licence: Node, requ
         missing.add(rule.phrase("missing_prohibitions", licence=licence_id))
         verdict = worse(verdict, Verdict.UNKNOWN)
     for prohibition in sorted(facts.objects(policy, ODRL.prohibition), key=str):
-        truth = _all(ctx, rule, model, facts.objects(prohibition, ODRL.constraint), required)
-        rule_label = _label(ctx, prohibition)
+        truth = all_hold(ctx, rule, model, facts.objects(prohibition, ODRL.constraint), required)
+        rule_label = clause_label(ctx, prohibition)
         if truth.value:
             used.extend(truth.facts)
             used.extend(facts.values(prohibition, RDFS.label))
@@ -225,10 +213,10 @@ def _add_duty(ctx: CheckContext, rule: Rule,
     obligations: list[Obligation],
     condition: set[str] = frozenset(),
 ) -> None:
-    truth = _all(ctx, rule, model, ctx.facts.objects(duty, ODRL.constraint), required)
+    truth = all_hold(ctx, rule, model, ctx.facts.objects(duty, ODRL.constraint), required)
     if truth.value is False:
         return
-    text = _label(ctx, duty)
+    text = clause_label(ctx, duty)
     mark = ctx.facts.one(duty, SEL.markText)
     if mark is not None and str(mark.object) not in text:
         text = rule.phrase("duty_marked", duty=text, mark=mark.object)
@@ -244,133 +232,6 @@ def _add_duty(ctx: CheckContext, rule: Rule,
     )
     if item not in obligations:
         obligations.append(item)
-
-
-def _label(ctx: CheckContext, node: Node) -> str:
-    fact = ctx.facts.one(node, RDFS.label)
-    return str(fact.object) if fact is not None else short(node)
-
-
-def _failed(ctx: CheckContext, rule: Rule, model: URIRef, rule_node: Node, required) -> str:
-    out = []
-    for constraint in ctx.facts.objects(rule_node, ODRL.constraint):
-        if _constraint(ctx, rule, model, constraint, required).value is False:
-            text = _label(ctx, constraint)
-            either = ctx.facts.one(constraint, ODRL["or"]) or ctx.facts.one(constraint, ODRL["and"])
-            if either is not None:
-                parts = [_label(ctx, m) for m in ctx.facts.items(either.object)
-                         if _constraint(ctx, rule, model, m, required).value is False]
-                text += ": " + "; ".join(parts)
-            out.append(text)
-    return "; ".join(out) or rule.phrase("condition_fails")
-
-
-def _all(ctx: CheckContext, rule: Rule, model: URIRef, constraints, required) -> _Truth:
-    result = _Truth(True)
-    for constraint in constraints:
-        truth = _constraint(ctx, rule, model, constraint, required)
-        result.facts.extend(truth.facts)
-        if truth.value is False:
-            return _Truth(False, facts=result.facts)
-        if truth.value is None:
-            result.value = None
-            result.missing |= truth.missing
-    return result
-
-
-def _constraint(ctx: CheckContext, rule: Rule, model: URIRef, node: Node, required) -> _Truth:
-    facts = ctx.facts
-    own = [f for f in (facts.one(node, RDFS.label),) if f is not None]
-    either = facts.one(node, ODRL["or"])
-    both = facts.one(node, ODRL["and"])
-    if either is not None or both is not None:
-        members = facts.items((either or both).object)
-        if not members:  # an empty or broken list: nothing to decide on
-            return _Truth(None, {rule.phrase("missing_parts", constraint=short(node))}, own)
-        parts = [_constraint(ctx, rule, model, m, required) for m in members]
-        collected = own + [f for p in parts for f in p.facts]
-        missing = set().union(*(p.missing for p in parts)) if parts else set()
-        values = [p.value for p in parts]
-        if either is not None:
-            value = True if True in values else (None if None in values else False)
-        else:
-            value = False if False in values else (None if None in values else True)
-        return _Truth(value, missing if value is None else set(), collected)
-    left = facts.one(node, ODRL.leftOperand)
-    operator = facts.one(node, ODRL.operator)
-    right = facts.one(node, ODRL.rightOperand)
-    if left is None or operator is None or right is None:
-        return _Truth(None, {rule.phrase("missing_constraint", constraint=short(node))}, own)
-    collected = own + [left, operator, right]
-    actual, key, extra = _operand(ctx, rule, model, left.object, required)
-    collected.extend(extra)
-    if actual is None:
-        return _Truth(None, {key}, collected)
-    value = _compare(ctx, actual, operator.object, right.object)
-    return _Truth(value, set() if value is not None else {key}, collected)
-
-
-def _operand(ctx: CheckContext, rule: Rule, model: URIRef, left: Node, required):
-    """The value of a left operand for this licensee and model, the policy key it comes from, and facts used."""
-    licensee = ctx.policy.licensee
-    if left in (SEL.licenseeMAUAtReleaseDate, SEL.licenseeMAU):
-        value = licensee.monthly_active_users if licensee else None
-        return (Decimal(value) if value is not None else None), rule.phrase("missing_users"), []
-    if left == SEL.licenseeMonthlyRevenueUSD:
-        value = licensee.monthly_revenue_usd if licensee else None
-        return (Decimal(str(value)) if value is not None else None), rule.phrase("missing_revenue"), []
-    if left == SEL.licenseeDomicile:
-        code = licensee.domicile if licensee else None
-        return (ctx.places.resolve(code) if code else None), rule.phrase("missing_domicile"), []
-    if left == SEL.useContext:
-        use = licensee.use if licensee and licensee.use else None
-        if use is None and required is not None and required.commercial_use:
-            use = "commercial"
-        return (_USE.get(use) if use else None), rule.phrase("missing_use"), []
-    if left == SEL.licenseeRole:
-        return SEL.Licensee, "", []
-    if left == SEL.modelModality:
-        inputs = ctx.facts.values(model, SEL.inputModality)
-        wanted = rule.phrase("missing_modalities", model=ctx.facts.label(model))
-        if not inputs:
-            return None, wanted, []
-        if any(f.object in _MULTIMODAL_INPUTS for f in inputs):
-            return SEL.Multimodal, "", list(inputs)
-        # Text only: known only where the list of input modalities is known to be whole.
-        if not ctx.facts.closed_list(model, SEL.inputModality):
-            return None, rule.phrase("modalities_open", modalities=wanted), list(inputs)
-        return SEL.Text, "", list(inputs)
-    return None, rule.phrase("unevaluated", operand=short(left)), []
-
-
-def _compare(ctx: CheckContext, actual, operator: Node, right: Node) -> bool | None:
-    if operator in (ODRL.eq, ODRL.neq):
-        same = actual == right if isinstance(right, URIRef) else actual == number(right)
-        return same if operator == ODRL.eq else not same
-    if operator in (ODRL.lt, ODRL.lteq, ODRL.gt, ODRL.gteq):
-        bound = number(right)
-        if bound is None or not isinstance(actual, Decimal):
-            return None
-        return {
-            ODRL.lt: actual < bound, ODRL.lteq: actual <= bound,
-            ODRL.gt: actual > bound, ODRL.gteq: actual >= bound,
-        }[operator]
-    if operator == ODRL.isPartOf and isinstance(actual, URIRef) and isinstance(right, URIRef):
-        if actual in ctx.places.blocs:
-            # A bloc as domicile: inside only if all its members are, outside only if none is,
-            # and either only when the bloc's members are all known.
-            members = ctx.places.members(actual)
-            judged = [ctx.places.country_within(m, right).verdict for m in members]
-            if not ctx.places.members_complete(actual) or Verdict.UNKNOWN in judged:
-                return None
-            inside = [v is Verdict.PASS for v in judged]
-            return True if inside and all(inside) else (False if not any(inside) else None)
-        verdict = ctx.places.place_within(actual, (right,)).verdict
-        return None if verdict is Verdict.UNKNOWN else verdict is Verdict.PASS
-    if operator == ODRL.isAnyOf:
-        options = ctx.facts.items(right) or (right,)
-        return actual in options
-    return None
 
 
 def _describe(rule: Rule, required) -> str:

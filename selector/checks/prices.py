@@ -19,7 +19,8 @@ from selector.checks.base import (
     offering_and_target,
 )
 from selector.checks.survey import numbers, recorded
-from selector.kb.facts import Fact, number
+from selector.kb.facts import Fact
+from selector.kb.literals import number
 from selector.kb.load import BASE_LAYER
 from selector.results import Verdict, worse
 from selector.rules import Rule, expand

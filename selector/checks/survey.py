@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from selector.kb.candidates import Candidate
 from selector.kb.datapath import data_path
-from selector.kb.facts import number
+from selector.kb.literals import number
 from selector.kb.namespaces import RDFS
 from selector.rules import Rule, expand
 

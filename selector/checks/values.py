@@ -27,7 +27,8 @@ from selector.checks.base import (
     unknown_detail,
 )
 from selector.checks.survey import numbers, recorded, what
-from selector.kb.facts import Fact, boolean, number
+from selector.kb.facts import Fact
+from selector.kb.literals import boolean, number
 from selector.results import Verdict
 from selector.rules import Rule, expand
 

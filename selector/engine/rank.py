@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from selector.kb.facts import a_date, number
+from selector.kb.literals import a_date, number
 from selector.kb.namespaces import SEL
 from selector.results import Decision
 

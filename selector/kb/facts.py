@@ -9,27 +9,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from functools import cached_property
 from typing import Iterable
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
-from selector.kb.load import CATALOG_LAYER, KnowledgeBase, Source
+from selector.kb.disagreements import catalog_disagreements, conflict_notes
+from selector.kb.literals import number
 from selector.kb.load import SHIPPED_LAYERS as _SHIPPED
+from selector.kb.load import KnowledgeBase, Source
 from selector.kb.namespaces import RDF, RDFS, SEL, short, term
 from selector.results import Evidence
-
-CATALOG_SINGLE_VALUED: frozenset[URIRef] = frozenset(
-    {
-        SEL.contextWindow, SEL.maxInputTokens, SEL.maxOutputTokens, SEL.toolCalling, SEL.openWeights,
-        SEL.inputPricePerMTok, SEL.outputPricePerMTok, SEL.cachedInputPricePerMTok, SEL.releaseDate,
-        SEL.maker, SEL.family, SEL.status, SEL.deprecatedOn, SEL.retiresOn,
-    }
-)  # fmt: skip
-"""Properties a catalog gives one value of per subject: two catalog values that differ are noted."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +135,7 @@ class FactIndex:
                     if isinstance(fact.object, URIRef):
                         reverse[(predicate, fact.object)].add(subject)
         index._reverse = {k: tuple(sorted(v)) for k, v in reverse.items()}
-        index._conflicts = index._collect_conflicts()
+        index._conflicts = conflict_notes(index)
         index._claims = index._collect_claims()
         notes: dict[tuple[URIRef, URIRef], list[str]] = defaultdict(list)
         # A conflict note explains the applied claim; it does not apply once a later
@@ -153,7 +144,7 @@ class FactIndex:
             facts = index._facts.get(key, ())
             sources = {f.source.iri for f in facts if f.source}
             notes[key] += [note for applied, note in conflicts if applied in sources]
-        for key, note in index._catalog_disagreements().items():
+        for key, note in catalog_disagreements(index).items():
             notes[key].append(note)
         for key, texts in notes.items():
             if texts:
@@ -212,11 +203,11 @@ class FactIndex:
         """
         facts = self.values(subject, predicate)
         count = len({f.object for f in facts})
-        group = _group(facts[0].layer) if facts else None
+        group = length_group(facts[0].layer) if facts else None
         lengths = self._lengths(subject, SEL.closedList, predicate)
         if not lengths:
             return single and count == 1
-        return any(n == count and (group is None or _group(at) == group) for n, at in lengths)
+        return any(n == count and (group is None or length_group(at) == group) for n, at in lengths)
 
     def closed_members(self, subject: Node | None, predicate: URIRef) -> bool:
         """Whether every subject stating the property with this one as value is known (``sel:closedMembers``).
@@ -230,7 +221,7 @@ class FactIndex:
             f.layer for member in self.subjects(predicate, subject) for f in self.values(member, predicate)
             if f.object == subject
         ]
-        return any(n == sum(1 for at in layers if _group(at) == _group(layer)) for n, layer in lengths)
+        return any(n == sum(1 for at in layers if length_group(at) == length_group(layer)) for n, layer in lengths)
 
     def defaults_hold(self, wider: Node | None, predicate: URIRef, layer: str) -> bool:
         """Whether the wider subject's value of the property may stand for a narrower subject that states none.
@@ -246,9 +237,9 @@ class FactIndex:
         if found is None:
             narrower = set(self.subjects(SEL.model, wider)) | set(self.subjects(SEL.provider, wider))
             narrower.update(n for n in self.objects(wider, SEL.availableAt) if isinstance(n, URIRef))
-            group = _group(layer)
-            count = sum(1 for n in narrower if any(_group(f.layer) == group for f in self.values(n, predicate)))
-            lengths = [n for n, at in self._lengths(wider, SEL.closedOverrides, predicate) if _group(at) == group]
+            group = length_group(layer)
+            count = sum(1 for n in narrower if any(length_group(f.layer) == group for f in self.values(n, predicate)))
+            lengths = [n for n, at in self._lengths(wider, SEL.closedOverrides, predicate) if length_group(at) == group]
             found = self._defaults[key] = (count in lengths) if lengths else count == 0
         return found
 
@@ -370,90 +361,10 @@ class FactIndex:
         return {key: tuple(sorted(facts, key=lambda f: (str(f.object), str(f.source.url if f.source else ""))))
                 for key, facts in found.items()}
 
-    def _collect_conflicts(self) -> dict[tuple[URIRef, URIRef], list[tuple[URIRef | None, str]]]:
-        notes: dict[tuple[URIRef, URIRef], list[tuple[URIRef | None, str]]] = defaultdict(list)
-        for conflict in self.instances(SEL.Conflict):
-            subject = self.objects(conflict, SEL.conflictSubject)
-            prop = self.objects(conflict, SEL.conflictProperty)
-            if not subject or not prop:
-                continue
-            claims = []
-            for claim in sorted(self.objects(conflict, SEL.rejectedClaim)):
-                value = self.one(claim, RDF.object)
-                source = value.source.url if value and value.source else None
-                shown = short(value.object) if value else "?"
-                claims.append(f"{shown} ({source})" if source else shown)
-            resolution = self.one(conflict, SEL.resolution)
-            text = "sources disagree"
-            if claims:
-                text += "; not applied: " + ", ".join(claims)
-            if resolution is not None:
-                text += f"; applied because: {resolution.object}"
-            applied = self.objects(conflict, SEL.appliedSource)
-            notes[(subject[0], prop[0])].append((applied[0] if applied else None, text))
-        return dict(notes)
-
-    def _catalog_disagreements(self) -> dict[tuple[URIRef, URIRef], str]:
-        """Notes for single-valued facts that only catalogs state and that they state differently.
-
-        Both values stay facts (the checks judge several values by the strictest); the
-        note names each value and its source so the trail shows the disagreement.
-        """
-        notes = {}
-        for key, facts in self._facts.items():
-            if key[1] not in CATALOG_SINGLE_VALUED or len(facts) < 2:
-                continue
-            if any(f.layer != CATALOG_LAYER for f in facts) or len({f.object for f in facts}) < 2:
-                continue
-            stated = ", ".join(
-                f"{short(f.object)} ({f.source.url if f.source and f.source.url else 'no source'})" for f in facts
-            )
-            notes[key] = f"catalogs disagree: {stated}; the strictest value applies"
-        return notes
-
-
-def _group(layer: str) -> str:
+def length_group(layer: str) -> str:
     """The layers a list-length declaration counts in: the shipped layers together, or one overlay."""
     return "shipped" if layer in _SHIPPED else layer
 
 
 def _order(statement: _Statement) -> tuple:
     return (statement.layer, str(statement.obj), statement.source.url if statement.source else "")
-
-
-def number(node: Node) -> Decimal | None:
-    """A numeric literal as a Decimal, or None when the node is not a finite, well-typed number."""
-    if isinstance(node, Literal) and not node.ill_typed:
-        value = node.toPython()
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, (int, float, Decimal)):
-            result = Decimal(str(value))
-            return result if result.is_finite() else None
-    return None
-
-
-def boolean(node: Node) -> bool | None:
-    """A boolean literal's value, or None when the node is not a well-typed boolean ("yes" is not false)."""
-    if isinstance(node, Literal) and not node.ill_typed and isinstance(node.toPython(), bool):
-        return node.toPython()
-    return None
-
-
-def a_date(node: Node) -> date | None:
-    """A date literal's value, or None."""
-    if isinstance(node, Literal) and not node.ill_typed and isinstance(node.toPython(), date):
-        return node.toPython()
-    return None
-
-
-def evidence(facts: Iterable[Fact | None]) -> tuple[Evidence, ...]:
-    """The trail entries for facts, skipping missing ones and repeats, in order."""
-    out: list[Evidence] = []
-    for fact in facts:
-        if fact is None:
-            continue
-        item = fact.evidence_item
-        if item not in out:
-            out.append(item)
-    return tuple(out)

@@ -29,7 +29,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from selector.files import write_atomically
-from selector.kb.facts import FactIndex, _group
+from selector.kb.facts import FactIndex, length_group
 from selector.kb.load import BASE_LAYER, KB_FOLDER, SHIPPED_LAYERS, KnowledgeBase, Quad, Source, load_knowledge_base
 from selector.kb.namespaces import DPV, ODRL, PREFIXES, SEL, SKOS, short
 
@@ -97,13 +97,13 @@ def expected(facts: FactIndex, layers: Iterable[str] | None = None) -> list[Leng
     ``layers``: only declarations that count facts of these layers (the shipped layers
     by default); each declaration says which layer it belongs in.
     """
-    wanted = {_group(layer) for layer in (layers if layers is not None else SHIPPED_LAYERS)}
+    wanted = {length_group(layer) for layer in (layers if layers is not None else SHIPPED_LAYERS)}
     out: set[Length] = set()
 
     def values(subject: Node, predicate: URIRef) -> None:
         found = facts.values(subject, predicate)
         layer = found[0].layer if found else BASE_LAYER
-        if _group(layer) in wanted:
+        if length_group(layer) in wanted:
             out.add(Length(subject, SEL.closedList, predicate, len({f.object for f in found}), _home(layer)))
 
     for bloc in facts.instances(DPV.SupraNationalUnion):
@@ -111,7 +111,7 @@ def expected(facts: FactIndex, layers: Iterable[str] | None = None) -> list[Leng
         for member in facts.subjects(SKOS.broader, bloc):
             for fact in facts.values(member, SKOS.broader):
                 if fact.object == bloc:
-                    by_group[_group(fact.layer)] = by_group.get(_group(fact.layer), 0) + 1
+                    by_group[length_group(fact.layer)] = by_group.get(length_group(fact.layer), 0) + 1
         for group in wanted:
             if by_group.get(group) or group == "shipped":
                 out.add(Length(bloc, SEL.closedMembers, SKOS.broader, by_group.get(group, 0), _home(group)))
@@ -148,13 +148,13 @@ def expected(facts: FactIndex, layers: Iterable[str] | None = None) -> list[Leng
         for predicate in DEFAULTED:
             own = facts.values(wider, predicate)
             if own:
-                groups = {_group(own[0].layer)} & wanted
+                groups = {length_group(own[0].layer)} & wanted
             elif predicate in IMPLICIT_DEFAULTS and wider in providers:
-                groups = {_group(f.layer) for n in below for f in facts.values(n, predicate)} & wanted
+                groups = {length_group(f.layer) for n in below for f in facts.values(n, predicate)} & wanted
             else:
                 continue  # no value of its own: nothing stands for the narrower subjects
             for group in groups:
-                stating = sum(1 for n in below if any(_group(f.layer) == group for f in facts.values(n, predicate)))
+                stating = sum(1 for n in below if any(length_group(f.layer) == group for f in facts.values(n, predicate)))
                 if stating:
                     out.add(Length(wider, SEL.closedOverrides, predicate, stating, _home(group)))
     return sorted(out, key=lambda d: (d.layer, str(d.subject), str(d.link), str(d.predicate)))
@@ -181,14 +181,14 @@ def declared(facts: FactIndex) -> dict[tuple[Node, URIRef, URIRef], list[tuple[i
 
 def actual(facts: FactIndex, subject: Node, link: URIRef, predicate: URIRef, layer: str) -> int:
     """How long the list a declaration (made in ``layer``) counts is, as the engine counts it."""
-    group = _group(layer)
+    group = length_group(layer)
     if link == SEL.closedMembers:
         return sum(1 for member in facts.subjects(predicate, subject) for f in facts.values(member, predicate)
-                   if f.object == subject and _group(f.layer) == group)
+                   if f.object == subject and length_group(f.layer) == group)
     if link == SEL.closedOverrides:
-        return sum(1 for n in narrower(facts, subject) if any(_group(f.layer) == group for f in facts.values(n, predicate)))
+        return sum(1 for n in narrower(facts, subject) if any(length_group(f.layer) == group for f in facts.values(n, predicate)))
     found = facts.values(subject, predicate)
-    return len({f.object for f in found}) if found and _group(found[0].layer) == group else 0
+    return len({f.object for f in found}) if found and length_group(found[0].layer) == group else 0
 
 
 def render(kb: KnowledgeBase, lengths: list[Length]) -> str:

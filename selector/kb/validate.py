@@ -13,61 +13,42 @@ and owns the exit code.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import networkx as nx
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, NamespaceManager
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from selector.errors import KnowledgeBaseError
-from selector.kb import lengths
-from selector.kb.candidates import enumerate_candidates
-from selector.kb.facts import FactIndex
-from selector.kb.load import ONTOLOGY_GRAPH, ONTOLOGY_LAYER, SHIPPED_LAYERS, KnowledgeBase
-from selector.kb.namespaces import DPV, LOC, PREFIXES, SEL, XSD, expand_short, short
-from selector.kb.stats import count_facts, fact_graphs, source_descriptions
+from selector.kb.integrity import (
+    LINKS,
+    cycles,
+    default_graph_facts,
+    jurisdiction_codes,
+    links,
+    list_lengths,
+    literals,
+    ontology_graph_facts,
+    shipped_jurisdictions,
+)
+from selector.kb.load import ONTOLOGY_GRAPH, SHIPPED_LAYERS, KnowledgeBase
+from selector.kb.namespaces import SEL
+from selector.kb.stats import count_facts, fact_graphs
+from selector.kb.violations import Locator, Violation, show
 from selector.paths import ontology_dir
-from selector.text import plural, printable
+from selector.text import plural
 
 SHAPES_FILE = "shapes.ttl"
 
-# Links checked in Python: the property and the class its values must have.
-_LINKS: tuple[tuple[URIRef, URIRef], ...] = (
-    (SEL.routesTo, SEL.Offering),
-    (SEL.routeFrom, SEL.Offering),
-    (SEL.routeTo, SEL.Offering),
-    (SEL.routeAt, SEL.DeploymentTarget),
-    (SEL.routeToTarget, SEL.DeploymentTarget),
-    (SEL.memberRegion, SEL.Region),
-    (SEL.derivedFrom, SEL.Model),
-)
+_IRI_IN_TEXT = re.compile(r"(?:https?|urn):[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
 
 # Ontology triples the shapes need in the data graph.
 _SCHEMA_TYPES = {RDFS.Class, RDF.Property, OWL.Ontology, OWL.Class, OWL.ObjectProperty,
                  OWL.DatatypeProperty, OWL.AnnotationProperty}
-
-
-@dataclass(frozen=True, order=True)
-class Violation:
-    """One thing wrong in the knowledge base: the file, the subject and the problem."""
-
-    file: str
-    subject: str
-    message: str
-
-    def one_line(self) -> str:
-        """The violation as printed: ``FILE: SUBJECT: message``."""
-        return printable(f"{self.file}: {self.subject}: {self.message}")
-
-    def __str__(self) -> str:
-        return self.one_line()
 
 
 @dataclass(frozen=True)
@@ -125,24 +106,24 @@ def validate(
     base, and only violations found in their files are returned, so the shipped base is
     not validated again on every run.
     """
-    where = _Locator(kb, prefer=only_layers)
+    where = Locator(kb, prefer=only_layers)
     data = _data_graph(kb)
     shapes_graph = _shapes_graph(shapes or ontology_dir() / SHAPES_FILE)
     if only_layers is not None:
         shapes_graph = _focused(shapes_graph, data, _touched(kb, only_layers))
     found: set[Violation] = set()
     found.update(_shacl(data, shapes_graph, where))
-    found.update(_default_graph_facts(kb))
-    found.update(_ontology_graph_facts(kb))
-    for prop, cls in _LINKS:
-        found.update(_links(data, prop, cls, where))
-    found.update(_cycles(data, SKOS.broader, where))
+    found.update(default_graph_facts(kb))
+    found.update(ontology_graph_facts(kb))
+    for prop, cls in LINKS:
+        found.update(links(data, prop, cls, where))
+    found.update(cycles(data, SKOS.broader, where))
     # A literal the shapes already found wrong is not reported twice.
     said = {(v.file, v.subject, v.message.split(": ", 1)[0]) for v in found}
-    found.update(v for v in _literals(kb) if (v.file, v.subject, v.message.split(": ", 1)[0]) not in said)
-    found.update(_jurisdiction_codes(kb, where))
-    found.update(_list_lengths(kb, where, check_shipped=only_layers is None))
-    found.update(_shipped_jurisdictions(kb, only_layers or [layer for layer in kb.layers if layer not in SHIPPED_LAYERS]))
+    found.update(v for v in literals(kb) if (v.file, v.subject, v.message.split(": ", 1)[0]) not in said)
+    found.update(jurisdiction_codes(kb, where))
+    found.update(list_lengths(kb, where, check_shipped=only_layers is None))
+    found.update(shipped_jurisdictions(kb, only_layers or [layer for layer in kb.layers if layer not in SHIPPED_LAYERS]))
     if only_layers is not None:
         files = {quad.file for quad in kb.quads if quad.layer in only_layers}
         found = {v for v in found if v.file in files}
@@ -188,74 +169,6 @@ def _line_of(kb: KnowledgeBase, file: str, subject: str) -> int | None:
     return None
 
 
-class _Locator:
-    """Finds the file a subject (or a statement about it) is stated in.
-
-    First in load order, or first among the ``prefer`` layers' files when they state it (an overlay is blamed
-    before the base).
-    """
-
-    def __init__(self, kb: KnowledgeBase, prefer: Collection[str] | None = None) -> None:
-        self.by_triple: dict[tuple[Node, Node, Node], str] = {}
-        self.by_subject_property: dict[tuple[Node, Node], str] = {}
-        self.by_subject: dict[Node, str] = {}
-        self.by_graph: dict[Node, str] = {}
-        self.by_object: dict[Node, str] = {}
-        quads = kb.quads
-        if prefer:
-            quads = [q for q in quads if q.layer in prefer] + [q for q in quads if q.layer not in prefer]
-        for quad in quads:
-            if quad.layer == ONTOLOGY_LAYER:
-                continue
-            self.by_triple.setdefault((quad.subject, quad.predicate, quad.object), quad.file)
-            self.by_subject_property.setdefault((quad.subject, quad.predicate), quad.file)
-            if quad.predicate not in _LENGTH_LINKS:  # a list-length file is never where a subject is described
-                self.by_subject.setdefault(quad.subject, quad.file)
-            if quad.graph is not None:
-                self.by_graph.setdefault(quad.graph, quad.file)
-            self.by_object.setdefault(quad.object, quad.file)
-
-    def file(self, subject: Node, path: Node | None = None, value: Node | None = None) -> str:
-        """The file to blame for a finding about ``subject`` (and ``path`` / ``value``)."""
-        if path is not None and value is not None:
-            found = self.by_triple.get((subject, path, value))
-            if found:
-                return found
-        if path is not None:
-            found = self.by_subject_property.get((subject, path))
-            if found:
-                return found
-        for index in (self.by_subject, self.by_graph, self.by_object):
-            found = index.get(subject)
-            if found:
-                return found
-        return "(knowledge base)"
-
-
-# A full IRI inside a SPARQL constraint's message (from a {?var} placeholder).
-_IRI_IN_TEXT = re.compile(r"(?:https?|urn):[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
-
-
-@functools.lru_cache(maxsize=1)
-def _namespaces() -> NamespaceManager:
-    manager = NamespaceManager(Graph(), bind_namespaces="none")
-    for prefix, namespace in PREFIXES:
-        manager.bind(prefix, namespace, override=True, replace=True)
-    return manager
-
-
-def show(node: Node) -> str:
-    """A node as a violation shows it: prefixed IRIs, Turtle-style literals."""
-    if isinstance(node, URIRef):
-        text = short(node)
-        return text if text != str(node) else f"<{node}>"
-    if isinstance(node, Literal):
-        return node.n3(_namespaces())
-    if isinstance(node, BNode):
-        return "[]"
-    return str(node)
-
-
 @functools.lru_cache(maxsize=4)
 def _shapes_graph_cached(path: str, mtime: float) -> Graph:
     graph = Graph()
@@ -289,8 +202,8 @@ def _data_graph(kb: KnowledgeBase) -> Graph:
     return data
 
 
-def _shacl(data: Graph, shapes: Graph, where: _Locator) -> Iterable[Violation]:
-    from pyshacl import validate as run_shacl  # slow to import; only needed here
+def _shacl(data: Graph, shapes: Graph, where: Locator) -> Iterable[Violation]:
+    from pyshacl import validate as run_shacl  # imported here to keep start-up fast: slow, and only validation needs it
 
     _, results, _ = run_shacl(
         data,
@@ -320,7 +233,6 @@ def _shacl(data: Graph, shapes: Graph, where: _Locator) -> Iterable[Violation]:
             yield Violation(where.file(focus), show(focus), text)
 
 
-_LENGTH_LINKS = frozenset({SEL.closedList, SEL.closedMembers, SEL.closedOverrides})
 _SHAPE_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 
 
@@ -358,162 +270,3 @@ def _focused(shapes: Graph, data: Graph, touched: set[Node]) -> Graph:
     return focused
 
 
-def _literals(kb: KnowledgeBase) -> Iterable[Violation]:
-    """Literals no reader can take at their word: ill-typed ("yes" as a boolean) or numbers that are not finite."""
-    for quad in kb.quads:
-        value = quad.object
-        if quad.layer == ONTOLOGY_LAYER or not isinstance(value, Literal) or value.datatype is None:
-            continue
-        problem = None
-        if value.ill_typed:
-            problem = f"not a valid {show(value.datatype)} value"
-        elif value.datatype in _FLOATS and str(value).strip().lstrip("+-").upper() in ("INF", "NAN"):
-            problem = "not a finite number"
-        if problem:
-            yield Violation(quad.file, show(quad.subject), f"{show(quad.predicate)} {show(value)}: {problem}")
-
-
-_FLOATS = frozenset({XSD.double, XSD.float})
-
-
-def _jurisdiction_codes(kb: KnowledgeBase, where: _Locator) -> Iterable[Violation]:
-    """Two jurisdictions with one code: a policy could not say which it means."""
-    places = {q.subject for q in kb.quads if q.predicate == RDF.type and q.object in _PLACE_TYPES}
-    holders: dict[str, set[Node]] = defaultdict(set)
-    for quad in kb.quads:
-        if quad.predicate == LOC.iso_alpha2 and quad.subject in places:
-            holders[str(quad.object).upper()].add(quad.subject)
-    for code, nodes in holders.items():
-        if len(nodes) > 1:
-            for node in nodes:
-                yield Violation(where.file(node, LOC.iso_alpha2), show(node),
-                                f"loc:iso_alpha2: another jurisdiction has the code \"{code}\"")
-
-
-def _list_lengths(kb: KnowledgeBase, where: _Locator, *, check_shipped: bool) -> Iterable[Violation]:
-    """Declared list lengths that no longer match their lists, and shipped lists that need one and have none."""
-    facts = FactIndex.build(kb)
-    try:
-        enumerate_candidates(facts)
-    except KnowledgeBaseError as error:
-        node = expand_short(error.key) if error.key else None
-        yield Violation(where.file(node) if node is not None else "(knowledge base)", error.key or "(knowledge base)",
-                        error.problem)
-    shipped = None
-    if check_shipped:
-        base = [q for q in kb.quads if q.layer in SHIPPED_LAYERS]
-        shipped = facts if len(base) == len(kb.quads) else FactIndex.build(dataclasses.replace(kb, quads=tuple(base)))
-    for subject, problem in lengths.problems(facts, shipped):
-        link = problem.split(" ", 1)[0]
-        yield Violation(where.file(subject, expand_short(link)), show(subject), problem)
-
-
-_PLACE_TYPES = frozenset({DPV.Country, DPV.SupraNationalUnion})
-_PLACE_PROPERTIES = frozenset({LOC.iso_alpha2, SKOS.broader, SKOS.narrower, RDF.type})
-
-
-def _shipped_jurisdictions(kb: KnowledgeBase, layers: Collection[str]) -> Iterable[Violation]:
-    """Overlay statements that change a shipped country's or bloc's code, type or membership."""
-    shipped = {
-        q.subject for q in kb.quads
-        if q.layer in SHIPPED_LAYERS and q.predicate == RDF.type and q.object in _PLACE_TYPES
-    }
-    for quad in kb.quads:
-        if quad.layer not in layers or quad.graph is None:
-            continue
-        changes_own = quad.subject in shipped and quad.predicate in _PLACE_PROPERTIES
-        joins = quad.object in shipped and quad.predicate in (SKOS.broader, SKOS.narrower)
-        if changes_own or joins:
-            yield Violation(
-                quad.file,
-                show(quad.subject),
-                f"{show(quad.predicate)} {show(quad.object)}: an overlay may add places, but may not change the "
-                "codes or memberships of the shipped jurisdictions",
-            )
-
-
-def _default_graph_facts(kb: KnowledgeBase) -> Iterable[Violation]:
-    """Statements in a default graph about anything but a described source (or its blank nodes)."""
-    described = source_descriptions(kb)
-    stray: dict[tuple[str, Node], int] = defaultdict(int)
-    for quad in kb.quads:
-        if quad.graph is None and quad.subject not in described:
-            stray[(quad.file, quad.subject)] += 1
-    for (file, subject), count in stray.items():
-        statements = "statement" if count == 1 else "statements"
-        yield Violation(
-            file,
-            show(subject),
-            f"{count} {statements} outside any source's named graph; a default graph "
-            "holds only sel:Source descriptions, and every fact goes in the graph named "
-            "by its source",
-        )
-
-
-def _ontology_graph_facts(kb: KnowledgeBase) -> Iterable[Violation]:
-    """Facts a knowledge-base file wrote into the ontology's own graph."""
-    stray: dict[tuple[str, Node], int] = defaultdict(int)
-    for quad in kb.quads:
-        if quad.graph == ONTOLOGY_GRAPH and quad.layer != ONTOLOGY_LAYER:
-            stray[(quad.file, quad.subject)] += 1
-    for (file, subject), count in stray.items():
-        yield Violation(
-            file,
-            show(subject),
-            f"{plural(count, 'statement')} in the ontology's graph <{ONTOLOGY_GRAPH}>; "
-            "facts go in the graph named by their source",
-        )
-
-
-def _instances(data: Graph, cls: URIRef) -> set[Node]:
-    classes = set(data.transitive_subjects(RDFS.subClassOf, cls))
-    found: set[Node] = set()
-    for each in classes:
-        found.update(data.subjects(RDF.type, each))
-    return found
-
-
-def _links(data: Graph, prop: URIRef, cls: URIRef, where: _Locator) -> Iterable[Violation]:
-    """Dangling values (not instances of ``cls``) and cycles among ``prop`` links."""
-    valid = _instances(data, cls)
-    for s, _, o in data.triples((None, prop, None)):
-        if o not in valid:
-            yield Violation(
-                where.file(s, prop, o),
-                show(s),
-                f"{show(prop)} {show(o)}: links to something that is not a {show(cls)} "
-                "in the knowledge base",
-            )
-    yield from _cycles(data, prop, where)
-
-
-def _cycles(data: Graph, prop: URIRef, where: _Locator) -> Iterable[Violation]:
-    """Cycles among ``prop`` links (a route back to itself, a bloc inside itself)."""
-    graph = nx.DiGraph()
-    for s, _, o in data.triples((None, prop, None)):
-        graph.add_edge(s, o)
-    for component in nx.strongly_connected_components(graph):
-        if len(component) == 1:
-            node = next(iter(component))
-            if not graph.has_edge(node, node):
-                continue
-        start = min(component, key=lambda n: (show(n), str(n)))
-        cycle = _cycle_through(graph.subgraph(component), start)
-        path = " -> ".join(show(n) for n in cycle)
-        yield Violation(
-            where.file(start, prop, cycle[1]),
-            show(start),
-            f"{show(prop)}: cycle {path}",
-        )
-
-
-def _cycle_through(graph: nx.DiGraph, start: Node) -> list[Node]:
-    """The shortest cycle from ``start`` back to itself, ties broken by name."""
-    if graph.has_edge(start, start):
-        return [start, start]
-    best: list[Node] | None = None
-    for successor in sorted(graph.successors(start), key=lambda n: (show(n), str(n))):
-        path = nx.shortest_path(graph, successor, start)
-        if best is None or len(path) + 1 < len(best):
-            best = [start, *path]
-    return best or [start, start]

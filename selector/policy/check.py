@@ -16,17 +16,8 @@ from pydantic import (
 )
 
 from selector.errors import PolicyError, RuleError
-from selector.policy.model import (
-    INTERNAL_FIELDS,
-    Conflict,
-    OneOrMany,
-    Policy,
-    Require,
-    Unique,
-    all_field_names,
-    field_type,
-    unpack,
-)
+from selector.policy.model import INTERNAL_FIELDS, Conflict, Policy, Require, all_field_names
+from selector.policy.types import OneOrMany, Unique, field_type, unpack
 from selector.policy.vocabulary import PolicyVocabulary, Vocab, closest
 from selector.policy.wording import (
     did_you_mean,

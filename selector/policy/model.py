@@ -5,9 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import types
-from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, get_origin
 
 from annotated_types import Ge, Le, MinLen
 from pydantic import (
@@ -15,17 +13,23 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    GetCoreSchemaHandler,
-    GetJsonSchemaHandler,
     JsonValue,
     Strict,
     StrictBool,
     model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 from pydantic.types import AllowInfNan
-from pydantic_core import CoreSchema, core_schema
 
+from selector.policy.types import (
+    OneOrMany,
+    Unique,
+    ValueKind,
+    field_type,
+    optional_list,
+    required_list,
+    unpack,
+)
 from selector.policy.vocabulary import (
     NAME,
     Certification,
@@ -38,49 +42,10 @@ from selector.policy.vocabulary import (
 )
 
 
-@dataclass(frozen=True)
-class Unique:
-    """Marks a list whose items must all differ (``uniqueItems`` in the schema)."""
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_after_validator_function(_no_duplicates, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        result = handler(schema)
-        result["uniqueItems"] = True
-        return result
-
-
-@dataclass(frozen=True)
-class OneOrMany:
-    """Marks a list that may also be written as a single value (``residency: EU``)."""
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_before_validator_function(_one_to_tuple, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        result = handler(schema)
-        return {"anyOf": [result["items"], result]}
-
-
-def _no_duplicates(value: tuple[Any, ...]) -> tuple[Any, ...]:
-    if len(set(value)) != len(value):
-        raise ValueError("list each value once")
-    return value
-
-
 def _exact_int(value: Any) -> Any:
     if type(value) is not int:
         raise ValueError("expected the integer 1")
     return value
-
-
-def _one_to_tuple(value: Any) -> Any:
-    return (value,) if isinstance(value, str) else value
 
 
 class Conflict(ValueError):
@@ -98,23 +63,6 @@ Preference = Literal["lowest_price", "largest_context", "largest_output", "newes
 _MAX_TOKENS = 1_000_000_000
 _TokenCount = Annotated[int, Strict(), Ge(1), Le(_MAX_TOKENS)]
 _Price = Annotated[float, Strict(), Ge(0), Le(1_000_000), AllowInfNan(False)]
-
-
-@dataclass(frozen=True)
-class ValueKind:
-    """Names the kind of value a field takes where its type alone does not say it (residency: jurisdictions)."""
-
-    name: str
-
-
-def required_list(item: Any) -> Any:
-    """A list type of ``item`` that must not be empty, each value once."""
-    return Annotated[tuple[item, ...], MinLen(1), Unique()]
-
-
-def optional_list(item: Any) -> Any:
-    """A list type of ``item``, each value once (empty by default)."""
-    return Annotated[tuple[item, ...], Unique()]
 
 
 FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -397,40 +345,6 @@ def policy_schema_extra(schema: dict[str, Any]) -> None:
     for field in INTERNAL_FIELDS:
         schema.get("properties", {}).pop(field, None)
     schema["required"] = [key for key in schema.get("required", []) if key != "name"]
-
-
-def field_type(cls: type[BaseModel], name: str) -> Any:
-    """A model field's full type, with its constraints, as one ``Annotated`` type."""
-    info = cls.model_fields[name]
-    if info.metadata:
-        return Annotated[(info.annotation, *info.metadata)]
-    return info.annotation
-
-
-def is_none(annotation: Any) -> bool:
-    """Whether a type is ``None`` (possibly with constraints)."""
-    if get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    return annotation is type(None)
-
-
-def unpack(annotation: Any) -> tuple[Any, list[Any], bool]:
-    """Split a type into its base type, its constraint markers, and whether ``None`` is allowed."""
-    meta: list[Any] = []
-    optional = False
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation, *more = get_args(annotation)
-            meta.extend(more)
-        elif origin in (Union, types.UnionType):
-            options = [arg for arg in get_args(annotation) if not is_none(arg)]
-            optional = optional or len(options) < len(get_args(annotation))
-            if len(options) != 1:
-                raise TypeError(f"no check for the policy type {annotation!r}")
-            annotation = options[0]
-        else:
-            return annotation, meta, optional
 
 
 def value_kind(key: str) -> str | None:

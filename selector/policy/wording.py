@@ -12,7 +12,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from selector.policy.model import OneOrMany, unpack
+from selector.policy.types import OneOrMany, unpack
 from selector.policy.vocabulary import Vocab, closest
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from selector.api import Selector
-from selector.kb.facts import boolean, number
+from selector.kb.literals import boolean, number
 from selector.kb.load import load_knowledge_base
 from selector.kb.validate import overlay_error, validate
 

@@ -15,6 +15,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 import selector.kb.load as load
+import selector.kb.parse as parse
 
 pytest.importorskip("pyoxigraph")
 
@@ -29,7 +30,7 @@ def _statements(kb) -> list[tuple]:
 
 
 def _with_rdflib_only(monkeypatch, loader):
-    monkeypatch.setattr(load, "_parse_fast", lambda *args: None)
+    monkeypatch.setattr(parse, "_parse_fast", lambda *args: None)
     try:
         return loader()
     finally:
@@ -74,9 +75,9 @@ def test_edge_cases_read_the_same(tmp_path: Path, monkeypatch, name: str) -> Non
 
 def test_an_explicit_string_type_is_kept() -> None:
     """rdflib tells "x"^^xsd:string from "x"; the loader keeps the distinction by letting rdflib read such files."""
-    assert load._EXPLICIT_STRING.search(b'"x"^^xsd:string') and load._EXPLICIT_STRING.search(
+    assert parse._EXPLICIT_STRING.search(b'"x"^^xsd:string') and parse._EXPLICIT_STRING.search(
         b'"x"^^<http://www.w3.org/2001/XMLSchema#string>')
-    assert not load._EXPLICIT_STRING.search(b'"x" ; sel:kind sel:string')
+    assert not parse._EXPLICIT_STRING.search(b'"x" ; sel:kind sel:string')
     assert Literal("x", datatype=URIRef("http://www.w3.org/2001/XMLSchema#string")) != Literal("x")
 
 

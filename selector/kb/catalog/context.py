@@ -18,7 +18,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from selector.kb.facts import CATALOG_SINGLE_VALUED, number
+from selector.kb.disagreements import CATALOG_SINGLE_VALUED
+from selector.kb.literals import number
 from selector.kb.load import BASE_LAYER, KnowledgeBase, load_knowledge_base
 from selector.kb.namespaces import RDF
 
