@@ -128,6 +128,8 @@ class Report(_Frozen):
     policy: PolicyRef
     knowledge_base: KnowledgeBaseRef
     rules: tuple[str, ...]
+    rules_fingerprint: str
+    """The content fingerprint of every loaded rule (shipped and an organisation's): kind, check, words."""
     summary: Summary
     decisions: tuple[Decision, ...]
     denied_left_out: bool = Field(default=False, exclude=True)

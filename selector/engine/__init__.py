@@ -107,10 +107,18 @@ class Engine:
         return quick_decision(self, index, policy)
 
     @property
-    def fingerprint(self) -> str:
-        """The content fingerprint of the knowledge base and rules together."""
-        digest = hashlib.sha256(self.kb_fingerprint.encode())
+    def rules_fingerprint(self) -> str:
+        """The content fingerprint of the rules (the knowledge base's own is ``kb_fingerprint``, as ``kb stats`` shows).
+
+        It covers each rule's id, policy key, check kind and parameters, and its words
+        (messages, remedies, phrases): two rule sets with equal fingerprints decide and
+        explain alike.
+        """
+        digest = hashlib.sha256()
         for rule in self.rules:
             digest.update(rule.id.encode())
-            digest.update(repr((rule.kind, sorted(rule.params.items()), sorted(rule.messages.items()))).encode())
+            digest.update(repr((
+                rule.policy_key, rule.active_when, rule.kind, sorted(rule.params.items()),
+                sorted(rule.messages.items()), sorted(rule.remedy.items()), sorted(rule.phrases.items()),
+            )).encode())
         return "sha256:" + digest.hexdigest()

@@ -128,8 +128,9 @@ class Selection:
         engine, policy = self.engine, self.policy
         return Report(
             policy=PolicyRef(name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown),
-            knowledge_base=KnowledgeBaseRef(fingerprint=engine.fingerprint, layers=engine.layers),
+            knowledge_base=KnowledgeBaseRef(fingerprint=engine.kb_fingerprint, layers=engine.layers),
             rules=tuple(r.id for r in self.rules),
+            rules_fingerprint=engine.rules_fingerprint,
             summary=self.summary,
             decisions=self.decisions(denied=denied),
             denied_left_out=not denied and bool(self.denied),

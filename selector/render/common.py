@@ -31,5 +31,5 @@ def header(report: Report) -> list[str]:
     return [
         f"policy: {report.policy.name} ({report.policy.fingerprint[:19]}), unknown facts: {report.policy.unknown}",
         f"knowledge base: {report.knowledge_base.fingerprint[:19]}, layers: {', '.join(report.knowledge_base.layers)}",
-        f"rules: {', '.join(report.rules) or 'none'}",
+        f"rules: {report.rules_fingerprint[:19]}, active: {', '.join(report.rules) or 'none'}",
     ]

@@ -81,7 +81,7 @@ def render_html(report: Report, show_denied: bool = False) -> str:
 <h1>Model selection: {escape(p.name)}</h1>
 <ul><li>Policy fingerprint: <code>{escape(p.fingerprint)}</code> (unknown facts: <b>{escape(p.unknown)}</b>)</li>
 <li>Knowledge base: <code>{escape(kb.fingerprint)}</code>, layers: {escape(', '.join(kb.layers))}</li>
-<li>Rules: {escape(', '.join(report.rules) or 'none')}</li>
+<li>Rules: <code>{escape(report.rules_fingerprint)}</code>, active: {escape(', '.join(report.rules) or 'none')}</li>
 <li>Result: {escape(summary_line(report))}</li></ul>
 <h2>Allowed</h2>
 <table><tr><th>rank</th><th>candidate</th><th>ranked by</th><th>warnings</th><th>obligations</th></tr>

@@ -54,7 +54,7 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
         "",
         f"- Policy fingerprint: {_code(p.fingerprint)} (unknown facts: **{p.unknown}**)",
         f"- Knowledge base: {_code(kb.fingerprint)}, layers: {_cell(', '.join(kb.layers))}",
-        f"- Rules: {_cell(', '.join(report.rules) or 'none')}",
+        f"- Rules: {_code(report.rules_fingerprint)}, active: {_cell(', '.join(report.rules) or 'none')}",
         f"- Result: {summary_line(report)}",
         "",
         "## Allowed",

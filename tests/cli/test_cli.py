@@ -150,3 +150,24 @@ def test_model_at_provider_names_its_one_deployment() -> None:
 def test_ambiguous_model_at_provider_lists_the_deployments() -> None:
     line = one_line_error(run("check", "gpt-4o@azure-openai", "--constraints", EXAMPLE))
     assert "deployments" in line and "gpt-4o@azure-openai/" in line
+
+
+def test_the_report_names_the_knowledge_base_and_rules_fingerprints_apart(tmp_path: Path) -> None:
+    """The report's knowledge-base fingerprint is the one kb stats shows; the rules have their own."""
+    stats = run("kb", "stats")
+    shown = next(line.split()[-1] for line in stats.output.splitlines() if line.startswith("fingerprint:"))
+    report = json.loads(run("select", "--constraints", EXAMPLE, "--format", "json").output)
+    assert report["knowledge_base"]["fingerprint"] == shown
+    assert report["rules_fingerprint"].startswith("sha256:") and report["rules_fingerprint"] != shown
+    text = run("select", "--constraints", EXAMPLE, "--format", "text").output
+    assert f"rules: {report['rules_fingerprint'][:19]}, active: " in text
+    # Rules of one's own change the rules' fingerprint, never the knowledge base's.
+    ours = tmp_path / "rules"
+    ours.mkdir()
+    (ours / "our_tool_calling.yaml").write_text(
+        (ROOT / "rules" / "tool_calling.yaml").read_text(encoding="utf-8").replace("id: tool_calling", "id: our_tool_calling"),
+        encoding="utf-8",
+    )
+    other = json.loads(run("select", "--constraints", EXAMPLE, "--format", "json", "--rules", ours).output)
+    assert other["knowledge_base"]["fingerprint"] == shown
+    assert other["rules_fingerprint"] != report["rules_fingerprint"]

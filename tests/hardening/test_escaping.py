@@ -43,7 +43,8 @@ def _report() -> Report:
                         outcome="denied", rank=None, denied_on_unknown=False, warnings=(HOSTILE,), results=(result,))
     return Report(policy=PolicyRef(name=HOSTILE, fingerprint="sha256:0", unknown="fail"),
                   knowledge_base=KnowledgeBaseRef(fingerprint="sha256:1", layers=("base", HOSTILE)),
-                  rules=("residency",), summary=Summary(candidates=1, allowed=0, denied=1, denied_on_unknown=0),
+                  rules=("residency",), rules_fingerprint="sha256:2",
+                  summary=Summary(candidates=1, allowed=0, denied=1, denied_on_unknown=0),
                   decisions=(decision,))
 
 
