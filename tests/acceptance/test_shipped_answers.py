@@ -51,7 +51,7 @@ def test_mission_example_has_sourced_answers(shipped) -> None:
 def test_residency_eu_on_the_shipped_base(shipped, tmp_path: Path) -> None:
     report = shipped.select(policy(shipped, tmp_path, {"require": {"residency": "EU"}}))
     by_id = {d.candidate.id: d for d in report.decisions}
-    assert by_id["gemini-2.5-pro@vertex-ai/eu"].allowed
+    assert by_id["gemini-2.5-pro@vertex-ai/europe-west4"].allowed
     for decision in report.decisions:
         c = decision.candidate
         if c.provider in ("anthropic-api", "deepseek-api") or (c.provider == "openrouter" and c.deployment == "default"):

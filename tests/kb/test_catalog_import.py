@@ -98,7 +98,9 @@ def test_the_import_is_valid_and_a_layer_below_the_curated_one(imported: Path) -
 
     kb = load_knowledge_base(base_dir=imported)
     assert kb.layers == ("ontology", "catalog", "base")
-    assert check(kb, shapes=imported / "shapes.ttl").violations == ()
+    # The curated files may name offerings only the full catalogs bring: only the import's own files are judged.
+    violations = check(kb, shapes=imported / "shapes.ttl").violations
+    assert [v for v in violations if "/catalog/" in v.file] == []
     facts = FactIndex.build(kb)
     haiku = facts.one(URIRef(KB + "model/claude-haiku-4.5"), SEL.contextWindow)
     assert haiku is not None and haiku.layer == "catalog" and haiku.evidence_item.layer == "catalog"
@@ -241,5 +243,5 @@ def test_ranking_reads_the_strictest_of_several_values(tmp_path: Path) -> None:
     )
     selector = Selector(overlays=(overlay,))
     report = selector.select(selector.load_policy(ROOT / "examples" / "eu-finetune-long-context.yaml"))
-    (flash,) = [d for d in report.decisions if d.candidate.id == "gemini-2.5-flash@vertex-ai/eu"]
+    (flash,) = [d for d in report.decisions if d.candidate.id == "gemini-2.5-flash@vertex-ai/europe-west4"]
     assert dict(flash.ranked_by) == {"largest_context": "300,000 tokens", "lowest_price": "$9 / $2.5 per Mtok"}
