@@ -62,7 +62,7 @@ def check(candidate: str, constraints: Path, fmt: str, kb, rules) -> int:
 
     \b
     Example:
-      selector check claude-sonnet-4.6@aws-bedrock/eu-central-1 --constraints policy.yaml
+      selector check claude-sonnet-4.6@aws-bedrock/eu-profile-from-eu --constraints policy.yaml
     """
     selector = open_selector(kb, rules)
     decision = selector.check(candidate, selector.load_policy(constraints))
