@@ -6,7 +6,7 @@ Report -> Decision -> RuleResult -> Evidence.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,6 +74,23 @@ class CandidateRef(_Frozen):
     deployment: str
 
 
+class Lifecycle(_Frozen):
+    """A deployment's lifecycle on the evaluation date: its status (None: not recorded) and announced dates."""
+
+    status: Literal["active", "deprecated", "retired"] | None = None
+    deprecated_on: str | None = None
+    retires_on: str | None = None
+
+    @property
+    def flag(self) -> str | None:
+        """A short note for a deprecated or retired deployment ("deprecated, retires on 2026-10-20"), else None."""
+        if self.status not in ("deprecated", "retired"):
+            return None
+        dates = [f"deprecated on {self.deprecated_on}" if self.deprecated_on else "",
+                 f"retires on {self.retires_on}" if self.retires_on else ""]
+        return ", ".join([self.status.upper()] + [d for d in dates if d])
+
+
 class Decision(_Frozen):
     """The policy's answer for one candidate and every rule result behind it."""
 
@@ -84,6 +101,7 @@ class Decision(_Frozen):
     denied_on_unknown: bool
     warnings: tuple[str, ...] = ()
     obligations: tuple[Obligation, ...] = ()
+    lifecycle: Lifecycle = Lifecycle()
     results: tuple[RuleResult, ...]
 
     @property
@@ -98,11 +116,14 @@ class Decision(_Frozen):
 
 
 class PolicyRef(_Frozen):
-    """The policy a report answers, identified by its content."""
+    """The policy a report answers, identified by its content, with its description and requirements as evaluated."""
 
     name: str
     fingerprint: str
     unknown: Literal["fail", "warn"]
+    description: str = ""
+    requirements: dict[str, Any] = Field(default_factory=dict)
+    """The policy's keys in canonical form (what was evaluated): require, exclude, prefer, and the rest."""
 
 
 class KnowledgeBaseRef(_Frozen):
@@ -110,6 +131,24 @@ class KnowledgeBaseRef(_Frozen):
 
     fingerprint: str
     layers: tuple[str, ...]
+
+
+class FactDates(_Frozen):
+    """The as-of range of the facts a report's decisions used, and how many sources they came from."""
+
+    oldest: str | None = None
+    newest: str | None = None
+    sources: int = 0
+
+
+class Unsettled(_Frozen):
+    """A rule that left candidates denied only on unknown facts: how many, and what would settle one."""
+
+    rule: str
+    title: str
+    candidates: int
+    example: str
+    remedy: str | None = None
 
 
 class Summary(_Frozen):
@@ -125,12 +164,19 @@ class Summary(_Frozen):
 class Report(_Frozen):
     """Every candidate's decision under one policy: allowed first by rank, then denied."""
 
+    as_of: str
+    """The evaluation date (``--as-of``, else the knowledge base's own date: its newest source's as-of)."""
+    tool: str
+    """The selector version that wrote the report."""
     policy: PolicyRef
     knowledge_base: KnowledgeBaseRef
     rules: tuple[str, ...]
     rules_fingerprint: str
     """The content fingerprint of every loaded rule (shipped and an organisation's): kind, check, words."""
     summary: Summary
+    facts: FactDates = FactDates()
+    unsettled: tuple[Unsettled, ...] = ()
+    """For candidates denied only on unknown facts: each rule that was unknown, and what would settle it."""
     decisions: tuple[Decision, ...]
     denied_left_out: bool = Field(default=False, exclude=True)
     """True when the denied decisions were left out (a view of the allowed ones); never in JSON."""

@@ -22,7 +22,7 @@ _SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "rule.schema.json"
 
 #: The fields a rule's message and remedy templates may use.
 TEMPLATE_FIELDS = frozenset(
-    {"candidate", "model", "provider", "deployment", "subject", "value", "required", "missing", "detail"}
+    {"candidate", "model", "provider", "deployment", "subject", "value", "required", "missing", "detail", "date"}
 )
 
 
@@ -43,6 +43,11 @@ class Rule:
     references: tuple[str, ...]
     parameter_schema: Mapping[str, Any] | None
     file: str
+
+    @property
+    def always(self) -> bool:
+        """Whether the rule applies under every policy (``active_when: [always]``), whatever it sets."""
+        return "always" in self.active_when
 
     def message(self, verdict: str, fields: Mapping[str, str]) -> str:
         """The one-line reason for a verdict, filled from the check's fields."""

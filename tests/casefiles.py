@@ -7,6 +7,7 @@ that cases refer to (shared facts or policies) and are not read themselves.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -41,6 +42,8 @@ class RuleCase(_Closed):
     reason_contains: tuple[str, ...] = ()
     outcome: Literal["allowed", "denied"] | None = None
     obligations: tuple[str, ...] = ()
+    as_of: date | None = None
+    """The evaluation date (``--as-of``); by default the case world's own date, 2026-02-01."""
 
 
 class RuleCaseFile(_File):

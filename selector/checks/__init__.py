@@ -16,6 +16,7 @@ from selector.checks.base import CheckContext, CheckKind, Found, Outcome, fmt, l
 from selector.checks.flags import FLAG_AT_TARGET
 from selector.checks.headquarters import HEADQUARTERS_WITHIN
 from selector.checks.licences import LICENCE_TERMS
+from selector.checks.lifecycle import LIFECYCLE
 from selector.checks.prices import PRICE_CAP
 from selector.checks.residency import DATA_LOCATION
 from selector.checks.values import (
@@ -42,6 +43,7 @@ KINDS: Mapping[str, CheckKind] = {
         PRICE_CAP,
         DATA_LOCATION,
         LICENCE_TERMS,
+        LIFECYCLE,
     )
 }
 

@@ -210,6 +210,7 @@ def base_fields(ctx: CheckContext, required: Any, subject: URIRef | None) -> dic
         "deployment": c.target_slug,
         "subject": ctx.facts.label(subject) if subject is not None else c.id,
         "required": fmt(required),
+        "date": when.isoformat() if (when := getattr(ctx.policy, "as_of", None)) is not None else "",
     }
 
 

@@ -20,6 +20,7 @@ from selector.checks.base import (
     CheckKind,
     Outcome,
     base_fields,
+    claimed,
     doubts_about,
     every_part,
     fmt,
@@ -84,7 +85,9 @@ def judge_licence(ctx: CheckContext, rule: Rule, required) -> Outcome:
         name = ctx.facts.label(model)
         licence_facts = ctx.facts.values(model, SEL.licence)
         if not licence_facts:
-            lines.append(rule.phrase("no_licence", model=name))
+            claims, sentences = claimed(ctx, [model], SEL.licence)
+            lines.append("; ".join([rule.phrase("no_licence", model=name), *sentences]))
+            used.extend(claims)
             missing.add(rule.phrase("missing_licence", model=name))
             verdict = worse(verdict, Verdict.UNKNOWN)
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 import click
@@ -9,6 +11,7 @@ import click
 from selector.api import Selector
 from selector.errors import SelectorError
 from selector.files import output_problem, write_atomically
+from selector.text import printable
 
 PATH = click.Path(path_type=Path)
 
@@ -48,4 +51,22 @@ rules_option = click.option(
 constraints_option = click.option(
     "--constraints", "constraints", required=True, type=PATH, metavar="FILE",
     help="The policy file (YAML).",
+)
+
+
+def _evaluation_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {printable(value)!r}", param=param)
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", metavar="DATE", callback=_evaluation_date,
+    help="Evaluation date, YYYY-MM-DD: retirements and fact ages are judged on it "
+    "(default: the knowledge base's own date, its newest source's as-of).",
 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
+from datetime import date, timedelta
 from functools import cached_property
 
 from rdflib import URIRef
@@ -16,6 +18,7 @@ from selector.kb.facts import FactIndex
 from selector.kb.load import KnowledgeBase
 from selector.kb.namespaces import SEL
 from selector.kb.places import Jurisdictions
+from selector.kb.stale import without_stale
 from selector.policy import Policy, PolicyVocabulary, policy_value
 from selector.results import Decision, Report
 from selector.rules import Rule
@@ -38,6 +41,36 @@ class Engine:
         self.candidate_index = {c.id: i for i, c in enumerate(self.candidates)}
         self.regions = self._region_codes()
         self.columns = Columns.build(self)
+        #: The knowledge base's own date: its newest source's as-of (the default evaluation date).
+        self.kb_date: date = max((s.as_of for s in kb.sources.values() if s.as_of is not None), default=date(1970, 1, 1))
+        self._fresh: dict[tuple[date, int], Engine] = {}
+
+    def __getstate__(self) -> dict:
+        # Engines narrowed to a policy's freshness are rebuilt as policies ask for them: never cached on disk.
+        return {**self.__dict__, "_fresh": {}}
+
+    def dated(self, policy: Policy) -> Policy:
+        """The policy with its evaluation date: its own (``--as-of``), else the knowledge base's date."""
+        return policy if policy.as_of is not None else policy.on(self.kb_date)
+
+    def judging(self, policy: Policy) -> "Engine":
+        """The engine a dated policy is judged on: this one, or one without the facts too old for the policy."""
+        days = policy.require.max_fact_age_days
+        if days is None or policy.as_of is None:
+            return self
+        key = (policy.as_of, days)
+        found = self._fresh.get(key)
+        if found is None:
+            with collector_paused():
+                found = copy.copy(self)
+                found._fresh = {key: found}  # judging the same policy again on it gives itself
+                found.facts = without_stale(self.facts, policy.as_of - timedelta(days=days), policy.as_of, days)
+                found.places = Jurisdictions(found.facts)
+                found.columns = Columns.build(found)
+            while len(self._fresh) >= 4:
+                self._fresh.pop(next(iter(self._fresh)))
+            self._fresh[key] = found
+        return found
 
     @cached_property
     def candidate_by_id(self) -> dict[str, Candidate]:
@@ -70,17 +103,22 @@ class Engine:
         )
 
     def active_rules(self, policy: Policy) -> tuple[Rule, ...]:
-        """The rules a policy switches on, in id order."""
-        return tuple(r for r in self.rules if any(policy_value(policy, k) is not None for k in r.active_when))
+        """The rules a policy switches on, in id order (a rule active ``always`` is on under every policy)."""
+        return tuple(
+            r for r in self.rules if r.always or any(policy_value(policy, k) is not None for k in r.active_when)
+        )
 
     def decide(self, candidate: Candidate, policy: Policy, rules: tuple[Rule, ...] | None = None) -> Decision:
         """One candidate's decision under the policy (unranked)."""
+        policy = self.dated(policy)
+        engine = self.judging(policy)
         chosen = self.active_rules(policy) if rules is None else rules
-        return decide(self.facts, self.places, self.regions, candidate, policy, chosen)
+        return decide(engine.facts, engine.places, engine.regions, candidate, policy, chosen)
 
     def selection(self, policy: Policy) -> Selection:
         """Every candidate's outcome under the policy, ranked, with each trail built only when asked for."""
-        return Selection.make(self, policy)
+        policy = self.dated(policy)
+        return Selection.make(self.judging(policy), policy)
 
     def select(self, policy: Policy, *, denied: bool = True) -> Report:
         """Every candidate's decision.
@@ -104,7 +142,8 @@ class Engine:
         index = self.candidate_index.get(name)
         if index is None:
             index = self.candidate_index[self.find(name).id]
-        return quick_decision(self, index, policy)
+        policy = self.dated(policy)
+        return quick_decision(self.judging(policy), index, policy)
 
     @property
     def rules_fingerprint(self) -> str:

@@ -120,10 +120,12 @@ class Columns:
         if state is not None and state.policy is policy:
             return state
         rules = engine.active_rules(policy)
-        tables = self._by_content.pop(policy.fingerprint, None) or {}
+        # Verdicts depend on the policy's content and its evaluation date.
+        content = f"{policy.fingerprint}@{policy.as_of}"
+        tables = self._by_content.pop(content, None) or {}
         for rule in rules:
             tables.setdefault(rule.id, bytearray([UNDECIDED]) * len(self.columns[rule.id].representatives))
-        self._by_content[policy.fingerprint] = tables
+        self._by_content[content] = tables
         state = PolicyState(
             policy,
             rules,

@@ -9,9 +9,10 @@ from rdflib import URIRef
 from selector.checks import KINDS, CheckContext
 from selector.kb.candidates import Candidate
 from selector.kb.facts import FactIndex
+from selector.kb.lifecycle import lifecycle_facts
 from selector.kb.places import Jurisdictions
 from selector.policy import Policy, policy_value
-from selector.results import Decision, RuleResult, Verdict
+from selector.results import Decision, Lifecycle, RuleResult, Verdict
 from selector.rules import Rule
 
 
@@ -51,6 +52,7 @@ def decide(
         f"UNKNOWN {r.rule}: {r.reason} (allowed only because the policy says unknown: warn)"
         for r in unknowns
     ) if allowed else ()
+    life = lifecycle_facts(facts, candidate)
     return Decision(
         candidate=candidate.ref(),
         outcome="allowed" if allowed else "denied",
@@ -58,5 +60,10 @@ def decide(
         denied_on_unknown=not allowed and not fails,
         warnings=warnings,
         obligations=tuple(obligations) if allowed else (),
+        lifecycle=Lifecycle(
+            status=life.status_on(policy.as_of),
+            deprecated_on=life.deprecated_on.isoformat() if life.deprecated_on else None,
+            retires_on=life.retires_on.isoformat() if life.retires_on else None,
+        ),
         results=tuple(results),
     )

@@ -24,6 +24,7 @@ from selector.engine.columns import (
     worst_codes,
 )
 from selector.engine.rank import rank_key, with_rank
+from selector.engine.review import fact_dates, tool_version, unsettled
 from selector.policy import Policy
 from selector.results import (
     Decision,
@@ -126,13 +127,23 @@ class Selection:
         ones' and the counts of the rest.
         """
         engine, policy = self.engine, self.policy
+        decisions = self.decisions(denied=denied)
+        data = policy.canonical_data()
         return Report(
-            policy=PolicyRef(name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown),
+            as_of=policy.as_of.isoformat() if policy.as_of else "",
+            tool=tool_version(),
+            policy=PolicyRef(
+                name=policy.name, fingerprint=policy.fingerprint, unknown=policy.unknown,
+                description=policy.description,
+                requirements={k: v for k, v in data.items() if k not in ("name", "description", "version")},
+            ),
             knowledge_base=KnowledgeBaseRef(fingerprint=engine.kb_fingerprint, layers=engine.layers),
             rules=tuple(r.id for r in self.rules),
             rules_fingerprint=engine.rules_fingerprint,
             summary=self.summary,
-            decisions=self.decisions(denied=denied),
+            facts=fact_dates(decisions),
+            unsettled=unsettled(self),
+            decisions=decisions,
             denied_left_out=not denied and bool(self.denied),
         )
 

@@ -154,6 +154,18 @@ class FactIndex:
                 )
         return index
 
+    def narrowed(self, facts: dict[tuple[URIRef, URIRef], tuple[Fact, ...]],
+                 claims: dict[tuple[URIRef, URIRef], tuple[Fact, ...]]) -> "FactIndex":
+        """This index with fewer facts (and the claims that say why): types and conflicts stay, lookups follow."""
+        reverse: dict[tuple[URIRef, Node], set[URIRef]] = defaultdict(set)
+        for (subject, predicate), found in facts.items():
+            if isinstance(subject, URIRef):
+                for fact in found:
+                    if isinstance(fact.object, URIRef):
+                        reverse[(predicate, fact.object)].add(subject)
+        return FactIndex(self.layers, facts, self._by_type, self._conflicts,
+                         {k: tuple(sorted(v)) for k, v in reverse.items()}, _claims=claims)
+
     def noting_wider(self, facts: tuple[Fact, ...], wider: Iterable[Node | None], predicate: URIRef) -> tuple[Fact, ...]:
         """The facts, each from an overlay noted with the lower layers' facts it replaces at the wider scopes.
 
@@ -344,6 +356,10 @@ class FactIndex:
         Each is the value it claims, with its source and a note saying why it is not applied.
         """
         return self._claims.get((subject, predicate), ())
+
+    def claims(self) -> dict[tuple[URIRef, URIRef], tuple[Fact, ...]]:
+        """Every claim that is not applied, by (subject, property)."""
+        return dict(self._claims)
 
     def _collect_claims(self) -> dict[tuple[URIRef, URIRef], tuple[Fact, ...]]:
         found: dict[tuple[URIRef, URIRef], list[Fact]] = defaultdict(list)

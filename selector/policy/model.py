@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_origin
 
 from annotated_types import Ge, Le, MinLen
@@ -191,6 +192,13 @@ class Require(BaseModel):
     licence: LicenceRequirement | SkipJsonSchema[None] = Field(
         default=None, description="What an open-weight model's licence must permit."
     )
+    lifecycle: Annotated[Literal["active"], ValueKind("status")] | SkipJsonSchema[None] = Field(
+        default=None, description="active: deny deprecated deployments too (retired ones are denied under every policy)."
+    )
+    max_fact_age_days: Annotated[int, Strict(), Ge(1), Le(36_500)] | SkipJsonSchema[None] = Field(
+        default=None, description="Oldest acceptable fact about a deployment, in days before the evaluation date; "
+        "an older one counts as unknown."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Require:
@@ -278,6 +286,14 @@ class Policy(BaseModel):
         default=(),
         description="Requirements added by an organisation's own rule files, as (key, value) pairs sorted by key.",
     )
+    as_of: date | None = Field(
+        default=None,
+        description="The evaluation date (set by --as-of, never by a file); None: the knowledge base's own date.",
+    )
+
+    def on(self, when: date) -> "Policy":
+        """The same policy evaluated on the given date."""
+        return self if self.as_of == when else self.model_copy(update={"as_of": when})
 
     def __hash__(self) -> int:
         return hash(self.fingerprint)
@@ -293,7 +309,7 @@ class Policy(BaseModel):
         sorted, and requirements added by rule files sit under ``require`` as in
         the file. Two files that say the same thing give the same data.
         """
-        data = self.model_dump(mode="json", exclude_none=True, exclude={"require_extra"})
+        data = self.model_dump(mode="json", exclude_none=True, exclude=set(INTERNAL_FIELDS))
         data = _sort_unordered(data, ())
         for key, value in self.require_extra:
             data.setdefault("require", {})[key] = copy.deepcopy(value)
@@ -327,7 +343,9 @@ def policy_value(policy: Policy, key: str) -> Any:
 
 
 _ORDERED_LISTS = frozenset({("prefer",)})
-INTERNAL_FIELDS = frozenset({"require_extra"})
+INTERNAL_FIELDS = frozenset({"require_extra", "as_of"})
+#: Require keys that change which facts every rule may read, rather than being a rule of their own.
+FACT_FILTERS = frozenset({"max_fact_age_days"})
 
 
 def _sort_unordered(value: Any, path: tuple[str, ...]) -> Any:

@@ -29,7 +29,9 @@ def blocking(decision: Decision) -> list:
 def header(report: Report) -> list[str]:
     """Which policy and knowledge base a human-readable report answers."""
     return [
-        f"policy: {report.policy.name} ({report.policy.fingerprint[:19]}), unknown facts: {report.policy.unknown}",
+        f"policy: {report.policy.name} ({report.policy.fingerprint[:19]}), unknown facts: {report.policy.unknown}, "
+        f"evaluated on {report.as_of}",
         f"knowledge base: {report.knowledge_base.fingerprint[:19]}, layers: {', '.join(report.knowledge_base.layers)}",
         f"rules: {report.rules_fingerprint[:19]}, active: {', '.join(report.rules) or 'none'}",
     ]
+

@@ -38,8 +38,9 @@ def _evidence(item: Evidence) -> str:
 
 def _decision(decision: Decision) -> str:
     rank = f"#{decision.rank} " if decision.rank else ""
+    flag = f" <b>{escape(decision.lifecycle.flag)}</b>" if decision.lifecycle.flag else ""
     parts = [f"<details><summary>{rank}<code>{escape(decision.candidate.id)}</code> — "
-             f"<b>{escape(decision.outcome)}</b></summary>"]
+             f"<b>{escape(decision.outcome)}</b>{flag}</summary>"]
     for warning in decision.warnings:
         parts.append(f'<p class="warn"><b>WARNING:</b> {escape(warning)}</p>')
     if decision.obligations:
@@ -64,6 +65,7 @@ def render_html(report: Report, show_denied: bool = False) -> str:
     p, kb = report.policy, report.knowledge_base
     rows = "\n".join(
         f"<tr><td>{d.rank}</td><td><code>{escape(d.candidate.id)}</code></td>"
+        f"<td>{escape(d.lifecycle.flag or d.lifecycle.status or 'not recorded')}</td>"
         f"<td>{escape('; '.join(f'{n}: {v}' for n, v in d.ranked_by))}</td>"
         f"<td>{len(d.warnings)}</td><td>{len(d.obligations)}</td></tr>"
         for d in report.allowed()
@@ -79,12 +81,13 @@ def render_html(report: Report, show_denied: bool = False) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>Model selection: {escape(p.name)}</title>
 <style>{_STYLE}</style></head><body>
 <h1>Model selection: {escape(p.name)}</h1>
-<ul><li>Policy fingerprint: <code>{escape(p.fingerprint)}</code> (unknown facts: <b>{escape(p.unknown)}</b>)</li>
+<ul><li>Policy fingerprint: <code>{escape(p.fingerprint)}</code> (unknown facts: <b>{escape(p.unknown)}</b>),
+evaluated on {escape(report.as_of)}</li>
 <li>Knowledge base: <code>{escape(kb.fingerprint)}</code>, layers: {escape(', '.join(kb.layers))}</li>
 <li>Rules: <code>{escape(report.rules_fingerprint)}</code>, active: {escape(', '.join(report.rules) or 'none')}</li>
 <li>Result: {escape(summary_line(report))}</li></ul>
 <h2>Allowed</h2>
-<table><tr><th>rank</th><th>candidate</th><th>ranked by</th><th>warnings</th><th>obligations</th></tr>
+<table><tr><th>rank</th><th>candidate</th><th>lifecycle</th><th>ranked by</th><th>warnings</th><th>obligations</th></tr>
 {rows}
 </table>
 <h2>Denied</h2>

@@ -22,6 +22,8 @@ def _evidence(item: Evidence) -> str:
 def _details(decision: Decision) -> list[str]:
     title = f"#{decision.rank} " if decision.rank else ""
     lines = [f"### {title}{_code(decision.candidate.id)} — {decision.outcome}", ""]
+    if decision.lifecycle.flag:
+        lines += [f"> **{_cell(decision.lifecycle.flag)}**", ""]
     for warning in decision.warnings:
         lines.append(f"> **WARNING:** {_cell(warning)}")
     if decision.warnings:
@@ -52,7 +54,7 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
     lines = [
         f"# Model selection: {_cell(p.name)}",
         "",
-        f"- Policy fingerprint: {_code(p.fingerprint)} (unknown facts: **{p.unknown}**)",
+        f"- Policy fingerprint: {_code(p.fingerprint)} (unknown facts: **{p.unknown}**), evaluated on {_cell(report.as_of)}",
         f"- Knowledge base: {_code(kb.fingerprint)}, layers: {_cell(', '.join(kb.layers))}",
         f"- Rules: {_code(report.rules_fingerprint)}, active: {_cell(', '.join(report.rules) or 'none')}",
         f"- Result: {summary_line(report)}",
@@ -62,9 +64,10 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
     ]
     allowed = report.allowed()
     if allowed:
-        lines += ["| rank | candidate | warnings | obligations |", "|---|---|---|---|"]
+        lines += ["| rank | candidate | lifecycle | warnings | obligations |", "|---|---|---|---|---|"]
         for d in allowed:
-            lines.append(f"| {d.rank} | {_code(d.candidate.id)} | {len(d.warnings)} | {len(d.obligations)} |")
+            flag = _cell(d.lifecycle.flag) if d.lifecycle.flag else (d.lifecycle.status or "not recorded")
+            lines.append(f"| {d.rank} | {_code(d.candidate.id)} | {flag} | {len(d.warnings)} | {len(d.obligations)} |")
     else:
         lines.append("No candidate satisfies the policy.")
     lines += ["", "## Denied", ""]

@@ -17,7 +17,7 @@ def render_table(report: Report, show_denied: bool = False) -> str:
     rows = [("RANK", "CANDIDATE", "OUTCOME", "NOTE")]
     for decision in report.decisions:
         if decision.allowed:
-            notes = []
+            notes = [flag] if (flag := decision.lifecycle.flag) else []
             if decision.warnings:
                 notes.append(f"UNKNOWN: {', '.join(r.rule for r in decision.results if r.verdict.value == 'unknown')}")
             if decision.obligations:

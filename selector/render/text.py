@@ -15,6 +15,8 @@ def decision_lines(decision: Decision) -> list[str]:
         outcome += " (on unknown facts)"
     ranked = "; ".join(f"{name}: {value}" for name, value in decision.ranked_by)
     lines = [f"{head}{decision.candidate.id}: {outcome}" + (f" ({ranked})" if ranked else "")]
+    if decision.lifecycle.flag:
+        lines.append(f"  LIFECYCLE {decision.lifecycle.flag}")
     for result in decision.results:
         lines.append(f"  {result.verdict.value.upper():7} {result.rule}: {result.reason}")
         if result.remedy:

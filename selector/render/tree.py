@@ -6,12 +6,15 @@ from selector.results import Decision
 from selector.text import printable
 
 
-def render_tree(decision: Decision, policy_name: str, unknown: str) -> str:
+def render_tree(decision: Decision, policy_name: str, unknown: str, as_of: str = "") -> str:
     """Every rule, its verdict and reason, each fact with source, date and layer, and the remedy."""
     outcome = decision.outcome.upper()
     if decision.denied_on_unknown:
         outcome += " (only unknown facts stand in the way)"
-    lines = [f"{decision.candidate.id}: {outcome}", f"  policy {policy_name}, unknown facts: {unknown}"]
+    lines = [f"{decision.candidate.id}: {outcome}", f"  policy {policy_name}, unknown facts: {unknown}"
+                                                   + (f", evaluated on {as_of}" if as_of else "")]
+    if decision.lifecycle.flag:
+        lines.append(f"  LIFECYCLE {decision.lifecycle.flag}")
     for result in decision.results:
         lines.append(f"  {result.verdict.value.upper()} {result.rule} ({result.title})")
         lines.append(f"    reason: {result.reason}")

@@ -51,7 +51,8 @@ def test_mission_example_has_sourced_answers(shipped) -> None:
 def test_residency_eu_on_the_shipped_base(shipped, tmp_path: Path) -> None:
     report = shipped.select(policy(shipped, tmp_path, {"require": {"residency": "EU"}}))
     by_id = {d.candidate.id: d for d in report.decisions}
-    assert by_id["gemini-2.5-pro@vertex-ai/europe-west4"].allowed
+    assert by_id["gemini-3.5-flash@vertex-ai/eu"].allowed
+    assert result(by_id["gemini-2.5-pro@vertex-ai/europe-west4"], "residency").verdict is Verdict.PASS
     for decision in report.decisions:
         c = decision.candidate
         if c.provider in ("anthropic-api", "deepseek-api") or (c.provider == "openrouter" and c.deployment == "default"):
@@ -147,3 +148,32 @@ def test_an_internal_cluster_is_decided_on_its_own_terms() -> None:
         assert "your organisation's own service" in result(decision, "licence").reason
         assert all(r.verdict is Verdict.PASS for r in decision.results)
         assert any(e.layer == "internal-cluster.trig" for e in result(decision, "residency").evidence)
+
+
+# --- Lifecycle: never recommend a retired model ----------------------------------------------
+
+RETIRING = "gemini-2.5-pro@vertex-ai/europe-west4"  # Vertex AI retires it on 2026-10-20
+
+
+@pytest.mark.parametrize(("as_of", "allowed"), [("2026-10-19", True), ("2026-10-20", False), (None, False)])
+def test_as_of_moves_a_candidate_to_denied_when_its_retirement_passes(shipped, tmp_path: Path, as_of, allowed) -> None:
+    from datetime import date
+
+    p = policy(shipped, tmp_path, {"require": {"residency": "EU"}})
+    if as_of is not None:
+        p = p.on(date.fromisoformat(as_of))
+    decision = shipped.check(RETIRING, p)
+    assert decision.allowed is allowed
+    retired = result(decision, "retired")
+    assert retired.verdict is (Verdict.PASS if allowed else Verdict.FAIL)
+    assert any(e.predicate == "sel:retiresOn" and e.object == "2026-10-20" and e.source and e.as_of
+               for e in retired.evidence), "the trail cites the retirement date and its source"
+    assert decision.lifecycle.retires_on == "2026-10-20"
+    assert decision.lifecycle.status == ("deprecated" if allowed else "retired")
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_no_example_allows_a_retired_deployment(shipped, example: Path) -> None:
+    report = shipped.select(shipped.load_policy(example), denied=False)
+    assert all(d.lifecycle.status != "retired" for d in report.allowed())
+    assert "retired" in report.rules

@@ -17,11 +17,14 @@ from selector.results import (
     CandidateRef,
     Decision,
     Evidence,
+    FactDates,
     KnowledgeBaseRef,
+    Lifecycle,
     PolicyRef,
     Report,
     RuleResult,
     Summary,
+    Unsettled,
     Verdict,
 )
 from selector.text import markdown_code, markdown_link, markdown_text, printable
@@ -40,8 +43,13 @@ def _report() -> Report:
     result = RuleResult(rule="residency", title=HOSTILE, verdict=Verdict.FAIL, reason=HOSTILE,
                         evidence=(evidence,), remedy=HOSTILE)
     decision = Decision(candidate=CandidateRef(id="m@p/t" + HOSTILE, model="m", provider="p", deployment="t"),
-                        outcome="denied", rank=None, denied_on_unknown=False, warnings=(HOSTILE,), results=(result,))
-    return Report(policy=PolicyRef(name=HOSTILE, fingerprint="sha256:0", unknown="fail"),
+                        outcome="denied", rank=None, denied_on_unknown=False, warnings=(HOSTILE,), results=(result,),
+                        lifecycle=Lifecycle(status="deprecated", deprecated_on=HOSTILE, retires_on=HOSTILE))
+    return Report(as_of=HOSTILE, tool=HOSTILE,
+                  policy=PolicyRef(name=HOSTILE, fingerprint="sha256:0", unknown="fail", description=HOSTILE,
+                                   requirements={"require": {HOSTILE: [HOSTILE]}}),
+                  facts=FactDates(oldest=HOSTILE, newest=HOSTILE, sources=1),
+                  unsettled=(Unsettled(rule=HOSTILE, title=HOSTILE, candidates=1, example=HOSTILE, remedy=HOSTILE),),
                   knowledge_base=KnowledgeBaseRef(fingerprint="sha256:1", layers=("base", HOSTILE)),
                   rules=("residency",), rules_fingerprint="sha256:2",
                   summary=Summary(candidates=1, allowed=0, denied=1, denied_on_unknown=0),
@@ -69,7 +77,7 @@ def test_every_format_escapes_hostile_values(fmt: str) -> None:
 
 def test_explain_and_check_views_escape() -> None:
     decision = _report().decisions[0]
-    _terminal_safe(render_tree(decision, HOSTILE, "fail"))
+    _terminal_safe(render_tree(decision, HOSTILE, "fail", HOSTILE))
     _terminal_safe("\n".join(decision_lines(decision)))
 
 

@@ -51,7 +51,7 @@ def test_an_overlay_at_a_narrower_scope_says_what_it_replaces(tmp_path: Path) ->
     policy.write_text("version: 1\nname: no-retention\nrequire:\n  max_retention_days: 0\n")
     selector = Selector(overlays=(overlay,))
     decision = selector.check("claude-opus-4.6@anthropic-api/global", selector.load_policy(policy))
-    (result,) = decision.results
+    (result,) = [r for r in decision.results if r.rule == "max_retention_days"]
     notes = [e.note or "" for e in result.evidence if e.layer == "deal.trig"]
     assert notes and "replaces provider:anthropic-api 30.0 stated at a wider scope in layer base" in notes[0], notes
 

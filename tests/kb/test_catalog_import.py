@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -242,6 +243,8 @@ def test_ranking_reads_the_strictest_of_several_values(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     selector = Selector(overlays=(overlay,))
-    report = selector.select(selector.load_policy(ROOT / "examples" / "eu-finetune-long-context.yaml"))
+    # Evaluated before gemini-2.5-flash retires on Vertex AI (2026-10-20), so that it is ranked.
+    policy = selector.load_policy(ROOT / "examples" / "eu-finetune-long-context.yaml").on(date(2026, 10, 1))
+    report = selector.select(policy)
     (flash,) = [d for d in report.decisions if d.candidate.id == "gemini-2.5-flash@vertex-ai/europe-west4"]
     assert dict(flash.ranked_by) == {"largest_context": "300,000 tokens", "lowest_price": "$9 / $2.5 per Mtok"}

@@ -10,6 +10,7 @@ import dataclasses
 import random
 import sys
 import time
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -17,10 +18,14 @@ import yaml
 from selector.checks import KINDS
 from selector.engine import Engine
 from selector.kb.load import BASE_LAYER, KnowledgeBase, load_knowledge_base
+from selector.kb.namespaces import SEL
 from selector.policy import Policy, load_policy
 from selector.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The rules that deny on a stated retirement or deprecation, and the statements they read.
+LIFECYCLE_RULES = frozenset({"retired", "lifecycle"})
+LIFECYCLE_PREDICATES = frozenset({SEL.status, SEL.retiresOn, SEL.deprecatedOn})
 HERE = Path(__file__).resolve().parent
 
 
@@ -40,6 +45,7 @@ class Deletions:
     def __init__(self, tmp: Path) -> None:
         self.kb = load_knowledge_base()
         self.rules = load_rules((), kinds=KINDS)
+        self.rules_without_lifecycle = tuple(r for r in self.rules if r.id not in LIFECYCLE_RULES)
         engine = Engine(self.kb, self.rules)
         vocabulary = engine.vocabulary()
         self.policies: list[Policy] = [load_policy(p, vocabulary) for p in policy_files(tmp)]
@@ -57,11 +63,26 @@ class Deletions:
         quads = self.kb.quads[:index] + self.kb.quads[index + 1:]
         return dataclasses.replace(self.kb, quads=quads)
 
+    @cached_property
+    def allowed_without_lifecycle(self) -> list[frozenset[str]]:
+        """Each policy's allowed set with the lifecycle rules left out."""
+        engine = Engine(self.kb, self.rules_without_lifecycle)
+        return [self._allowed(engine, p) for p in self.policies]
+
     def flips(self, index: int) -> list[str]:
-        """What deleting one statement newly allows, policy by policy (empty: the property holds)."""
-        engine = Engine(self.without(index), self.rules)
+        """What deleting one statement newly allows, policy by policy (empty: the property holds).
+
+        The one exception by design: the lifecycle rules deny on a stated retirement or
+        deprecation, so deleting that statement deletes the reason to deny (a deployment
+        whose lifecycle is not recorded cannot be denied by every policy). A lifecycle
+        statement's deletion is checked with those rules left out: it may change nothing else.
+        """
+        lifecycle = self.kb.quads[index].predicate in LIFECYCLE_PREDICATES
+        rules = self.rules_without_lifecycle if lifecycle else self.rules
+        baseline = self.allowed_without_lifecycle if lifecycle else self.allowed
+        engine = Engine(self.without(index), rules)
         found = []
-        for policy, before in zip(self.policies, self.allowed):
+        for policy, before in zip(self.policies, baseline):
             gained = self._allowed(engine, policy) - before
             if gained:
                 found.append(f"{policy.name}: {len(gained)} newly allowed, e.g. {sorted(gained)[0]}")

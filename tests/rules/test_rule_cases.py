@@ -61,6 +61,8 @@ def test_rule_case(tmp_path: Path, rule_id: str, case: RuleCase) -> None:
     policy_file = tmp_path / "policy.yaml"
     policy_file.write_text(yaml.safe_dump({"version": 1, "name": "case", **case.policy}), encoding="utf-8")
     policy = load_policy(policy_file, engine.vocabulary())
+    if case.as_of is not None:
+        policy = policy.on(case.as_of)
     decision = engine.check(case.candidate, policy)
     results = {r.rule: r for r in decision.results}
     assert rule_id in results, f"rule {rule_id} did not run; ran {sorted(results)}"
