@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from selector.results import Decision, Report, Verdict
 from selector.text import plural
 
@@ -35,3 +37,33 @@ def header(report: Report) -> list[str]:
         f"rules: {report.rules_fingerprint[:19]}, active: {', '.join(report.rules) or 'none'}",
     ]
 
+
+def provenance(report: Report) -> list[str]:
+    """Who wrote the report, on which date, from facts of which dates (one sentence each)."""
+    f = report.facts
+    used = (f"facts used: as of {f.oldest} to {f.newest}, from {plural(f.sources, 'source')}" if f.oldest
+            else "facts used: none with a date")
+    return [f"evaluated on {report.as_of or 'the knowledge base date'} by {report.tool}", used]
+
+
+def requirement_lines(report: Report) -> list[str]:
+    """The policy's keys as evaluated, one ``key: value`` line each (dotted keys, lists comma-separated)."""
+    lines: list[str] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            if value:
+                lines.append(f"{path}: {', '.join(v if isinstance(v, str) else json.dumps(v) for v in value)}")
+        else:
+            lines.append(f"{path}: {value if isinstance(value, str) else json.dumps(value)}")
+
+    walk(report.policy.requirements, "")
+    return lines
+
+
+def lifecycle_note(decision: Decision) -> str | None:
+    """``DEPRECATED, retires on ...`` for a deprecated or retired deployment, else None."""
+    return decision.lifecycle.flag

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from selector.render.common import blocking, summary_line
+from selector.render.common import blocking, provenance, requirement_lines, summary_line
 from selector.results import Decision, Evidence, Report
 from selector.text import markdown_code as _code
 from selector.text import markdown_link, markdown_text
@@ -48,16 +48,37 @@ def _details(decision: Decision) -> list[str]:
     return lines
 
 
+def _denied_table(decisions: tuple[Decision, ...]) -> list[str]:
+    if not decisions:
+        return ["None."]
+    lines = ["| candidate | why | remedy |", "|---|---|---|"]
+    for d in decisions:
+        first = blocking(d)
+        why = f"{first[0].rule}: {first[0].reason}" if first else ""
+        remedy = first[0].remedy if first and first[0].remedy else ""
+        lines.append(f"| {_code(d.candidate.id)} | {_cell(why)} | {_cell(remedy)} |")
+    return lines
+
+
 def render_markdown(report: Report, show_denied: bool = False) -> str:
-    """The whole report; denied candidates are summarised, and detailed with ``show_denied``."""
+    """The review report: what was asked, on what, what passed and why, and what would settle the unknowns.
+
+    Denied candidates are listed with their reason and remedy, and detailed with ``show_denied``.
+    """
     p, kb = report.policy, report.knowledge_base
-    lines = [
-        f"# Model selection: {_cell(p.name)}",
-        "",
-        f"- Policy fingerprint: {_code(p.fingerprint)} (unknown facts: **{p.unknown}**), evaluated on {_cell(report.as_of)}",
-        f"- Knowledge base: {_code(kb.fingerprint)}, layers: {_cell(', '.join(kb.layers))}",
-        f"- Rules: {_code(report.rules_fingerprint)}, active: {_cell(', '.join(report.rules) or 'none')}",
+    lines = [f"# Model selection: {_cell(p.name)}", ""]
+    if p.description:
+        lines += [_cell(p.description), ""]
+    lines += [
+        *(f"- {_cell(line[0].upper() + line[1:])}" for line in provenance(report)),
+        f"- Policy fingerprint: {_code(p.fingerprint)} (unknown facts: **{p.unknown}**)",
+        f"- Knowledge base fingerprint: {_code(kb.fingerprint)}, layers: {_cell(', '.join(kb.layers))}",
+        f"- Rules fingerprint: {_code(report.rules_fingerprint)}, active: {_cell(', '.join(report.rules) or 'none')}",
         f"- Result: {summary_line(report)}",
+        "",
+        "## Requirements",
+        "",
+        *(f"- {_code(line)}" for line in requirement_lines(report)),
         "",
         "## Allowed",
         "",
@@ -70,16 +91,19 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
             lines.append(f"| {d.rank} | {_code(d.candidate.id)} | {flag} | {len(d.warnings)} | {len(d.obligations)} |")
     else:
         lines.append("No candidate satisfies the policy.")
-    lines += ["", "## Denied", ""]
-    denied = report.denied()
-    if denied:
-        lines += ["| candidate | why |", "|---|---|"]
-        for d in denied:
-            first = blocking(d)
-            why = f"{first[0].rule}: {first[0].reason}" if first else ""
-            lines.append(f"| {_code(d.candidate.id)} | {_cell(why)} |")
-    else:
-        lines.append("None.")
+    failed = tuple(d for d in report.denied() if not d.denied_on_unknown)
+    unknown = tuple(d for d in report.denied() if d.denied_on_unknown)
+    lines += ["", f"## Denied on a failed requirement ({len(failed)})", "", *_denied_table(failed)]
+    lines += ["", f"## Denied only on unknown facts ({len(unknown)})", ""]
+    if report.unsettled:
+        lines += ["What would settle them, by rule:", "", "| rule | candidates | example | what to record |",
+                  "|---|---|---|---|"]
+        for u in report.unsettled:
+            lines.append(f"| {_cell(u.rule)} | {u.candidates} | {_cell(u.example)} | {_cell(u.remedy or '')} |")
+        lines.append("")
+    lines += _denied_table(unknown)
+    if report.denied_left_out:
+        lines += ["", "(denied candidates left out of this view)"]
     lines += ["", "## Details", ""]
     for d in report.decisions:
         if d.allowed or show_denied:

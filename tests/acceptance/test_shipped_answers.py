@@ -177,3 +177,17 @@ def test_no_example_allows_a_retired_deployment(shipped, example: Path) -> None:
     report = shipped.select(shipped.load_policy(example), denied=False)
     assert all(d.lifecycle.status != "retired" for d in report.allowed())
     assert "retired" in report.rules
+
+
+def test_the_review_report_says_what_would_settle_the_unknowns(shipped) -> None:
+    report = shipped.select(shipped.load_policy(ROOT / "examples" / "eu-finetune-long-context.yaml"))
+    assert report.as_of and report.tool.startswith("selector ")
+    assert report.policy.requirements["require"]["residency"] == ["EU"]
+    assert report.facts.oldest <= report.facts.newest <= report.as_of
+    assert report.unsettled and all(u.remedy for u in report.unsettled)
+    on_unknown = {d.candidate.id for d in report.denied() if d.denied_on_unknown}
+    for item in report.unsettled:
+        unknown_here = {d.candidate.id for d in report.denied() if d.denied_on_unknown
+                        and result(d, item.rule).verdict is Verdict.UNKNOWN}
+        assert item.candidates == len(unknown_here) and unknown_here <= on_unknown
+        assert item.example.split(":")[0] == min(unknown_here)
