@@ -42,7 +42,7 @@ class Days(click.ParamType):
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
         text = str(value)
-        if not _WHOLE.fullmatch(text) or len(text) > 9:
+        if not _WHOLE.fullmatch(text):
             self.fail(f"{text!r} is not a number of days; expected a whole number, 0 or more, e.g. 180", param, ctx)
         return int(text)
 
