@@ -49,13 +49,22 @@ class Boundary(click.Group):
             click.echo("selector: aborted", err=True)
             sys.exit(2)
         except click.UsageError as error:
-            where = f"selector {error.ctx.info_name}" if error.ctx and error.ctx.parent else "selector"
+            where = " ".join(["selector", *_subcommands(error.ctx)])
             click.echo(printable(f"{where}: {error.format_message()}".replace("\n", " ")), err=True)
             sys.exit(2)
         except click.ClickException as error:
             click.echo(printable(f"selector: {error.format_message()}".replace("\n", " ")), err=True)
             sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _subcommands(ctx: click.Context | None) -> list[str]:
+    """The names of the (sub)commands a usage error is about, outermost first (``kb validate``)."""
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    return names
 
 
 #: Every command of ``selector``: the module that holds it and its name there.

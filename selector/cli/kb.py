@@ -8,8 +8,10 @@ import click
 
 from selector.cli import Boundary
 from selector.cli.catalog import import_group
+from selector.cli.params import DAYS, ISO_DATE
 from selector.kb import lengths
 from selector.kb.facts import FactIndex
+from selector.kb.freshness import stale_sources
 from selector.kb.load import load_knowledge_base
 from selector.kb.stats import stats
 from selector.kb.validate import check
@@ -37,21 +39,34 @@ def kb() -> None:
 
 @kb.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--max-age", "max_age", type=DAYS, default=None, metavar="DAYS",
+              help="Also list, as warnings, the sources whose as-of is more than DAYS days before the "
+              "evaluation date.")
+@click.option("--as-of", "as_of", type=ISO_DATE, default=None, metavar="DATE",
+              help="The evaluation date for --max-age (YYYY-MM-DD); by default the knowledge base's own "
+              "date, the newest as-of among its sources.")
 @_BASE_DIR
-def validate_command(files: tuple[Path, ...], base_dir: Path | None) -> int:
+def validate_command(files: tuple[Path, ...], max_age: int | None, as_of, base_dir: Path | None) -> int:
     """Check the shipped knowledge base, plus any overlay FILES, against the shapes.
 
-    Prints one line per violation (FILE: SUBJECT: problem) and a summary line.
+    Prints one line per violation (FILE: SUBJECT: problem) and a summary line. With
+    --max-age, also one warning per source older than that (FILE: SOURCE: warning: its
+    as-of, its age in days, its URL); warnings never change the exit code.
     Exit code 0: valid; 1: violations; 2: a file cannot be read or parsed.
 
     \b
     Examples:
       selector kb validate
       selector kb validate contracts/acme-zdr.trig internal-hosting.ttl
+      selector kb validate --max-age 180
+      selector kb validate --max-age 365 --as-of 2027-01-01
     """
+    if as_of is not None and max_age is None:
+        raise click.UsageError("--as-of is the evaluation date for --max-age; give --max-age DAYS too")
     knowledge_base = load_knowledge_base(files, base_dir=base_dir)
     shapes = base_dir / "shapes.ttl" if base_dir is not None else None
-    report = check(knowledge_base, shapes=shapes)
+    ages = stale_sources(knowledge_base, max_age, as_of) if max_age is not None else None
+    report = check(knowledge_base, shapes=shapes, ages=ages)
     click.echo(report.render_text(), nl=False)
     return report.exit_code
 
@@ -69,8 +84,10 @@ def validate_command(files: tuple[Path, ...], base_dir: Path | None) -> int:
 def stats_command(overlays: tuple[Path, ...], base_dir: Path | None) -> None:
     """Count what the knowledge base holds: models, providers, targets, facts, sources.
 
-    Also shows the layers, the fingerprint, the oldest and newest as-of dates and
-    the number of facts without a source (zero for the shipped base).
+    Also shows the layers, the fingerprint, the oldest and newest as-of dates, the
+    number of facts without a source (zero for the shipped base), and each provider's
+    oldest and newest as-of (of the facts about it, its offerings and targets, and its
+    operator).
 
     \b
     Examples:

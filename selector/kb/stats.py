@@ -12,6 +12,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from selector.kb.freshness import AsOfRange, provider_as_of
 from selector.kb.load import ONTOLOGY_GRAPH, KnowledgeBase
 from selector.kb.namespaces import SEL
 from selector.text import printable
@@ -46,6 +47,8 @@ class KnowledgeBaseStats:
     curated base, each overlay).
     ``unsourced_facts`` is the number of facts no sel:Source vouches for; the shipped
     base has none.
+    ``provider_as_of`` is each provider's oldest and newest as-of, by slug (see
+    :mod:`selector.kb.freshness` for which facts are a provider's).
     """
 
     layers: tuple[str, ...]
@@ -58,6 +61,7 @@ class KnowledgeBaseStats:
     oldest_as_of: date | None
     newest_as_of: date | None
     unsourced_facts: int
+    provider_as_of: Mapping[str, AsOfRange]
 
     def count(self, cls: URIRef) -> int:
         """Number of instances of one of the counted classes."""
@@ -83,7 +87,13 @@ class KnowledgeBaseStats:
             ("facts without a source", str(self.unsourced_facts)),
         ]
         width = max(len(name) for name, _ in rows) + 1
-        return "".join(f"{name + ':':<{width}} {printable(value)}\n" for name, value in rows)
+        text = "".join(f"{name + ':':<{width}} {printable(value)}\n" for name, value in rows)
+        if not self.provider_as_of:
+            return text
+        width = max(len(name) for name in self.provider_as_of) + 1
+        return text + "as-of by provider (oldest to newest):\n" + "".join(
+            f"  {printable(name) + ':':<{width}} {span.render()}\n" for name, span in self.provider_as_of.items()
+        )
 
 
 def stats(kb: KnowledgeBase) -> KnowledgeBaseStats:
@@ -107,6 +117,7 @@ def stats(kb: KnowledgeBase) -> KnowledgeBaseStats:
         oldest_as_of=dates[0] if dates else None,
         newest_as_of=dates[-1] if dates else None,
         unsourced_facts=count_unsourced_facts(kb),
+        provider_as_of=provider_as_of(kb),
     )
 
 

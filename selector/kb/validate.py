@@ -24,6 +24,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from selector.errors import KnowledgeBaseError
+from selector.kb.freshness import AgeCheck
 from selector.kb.integrity import (
     LINKS,
     cycles,
@@ -53,11 +54,16 @@ _SCHEMA_TYPES = {RDFS.Class, RDF.Property, OWL.Ontology, OWL.Class, OWL.ObjectPr
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """The violations of one knowledge base, with its fact and source counts, the summary and exit code."""
+    """The violations of one knowledge base, with its fact and source counts, the summary and exit code.
+
+    ``ages`` holds the sources older than a maximum age (``kb validate --max-age``):
+    warnings, printed after the violations, that never change the exit code.
+    """
 
     violations: tuple[Violation, ...]
     facts: int
     sources: int
+    ages: AgeCheck | None = None
 
     @property
     def valid(self) -> bool:
@@ -70,28 +76,33 @@ class ValidationReport:
         return 0 if self.valid else 1
 
     def summary(self) -> str:
-        """The final line: counts of violations and files, or of facts and sources."""
+        """The final line: counts of violations and files, or of facts and sources; then what the age check found."""
         if self.valid:
-            return (
-                f"knowledge base is valid: {plural(self.facts, 'fact')} "
-                f"from {plural(self.sources, 'source')}"
-            )
-        files = len({v.file for v in self.violations})
-        return f"{plural(len(self.violations), 'violation')} in {plural(files, 'file')}"
+            said = f"knowledge base is valid: {plural(self.facts, 'fact')} from {plural(self.sources, 'source')}"
+        else:
+            files = len({v.file for v in self.violations})
+            said = f"{plural(len(self.violations), 'violation')} in {plural(files, 'file')}"
+        return said if self.ages is None else f"{said}; {self.ages.summary()}"
 
     def render_text(self) -> str:
-        """One line per violation, then the summary line."""
+        """One line per violation, one per warning, then the summary line."""
         lines = [v.one_line() for v in self.violations]
+        if self.ages is not None:
+            lines += self.ages.lines()
         lines.append(self.summary())
         return "\n".join(lines) + "\n"
 
 
-def check(kb: KnowledgeBase, *, shapes: Path | None = None) -> ValidationReport:
-    """Validate a knowledge base (see :func:`validate`) and wrap the result with its counts."""
+def check(kb: KnowledgeBase, *, shapes: Path | None = None, ages: AgeCheck | None = None) -> ValidationReport:
+    """Validate a knowledge base (see :func:`validate`) and wrap the result with its counts.
+
+    ``ages`` is the result of :func:`selector.kb.freshness.stale_sources`, reported as warnings.
+    """
     return ValidationReport(
         violations=validate(kb, shapes=shapes),
         facts=count_facts(kb),
         sources=len(fact_graphs(kb)),
+        ages=ages,
     )
 
 
