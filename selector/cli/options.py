@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
 
 import click
 
 from selector.api import Selector
+from selector.cli.params import ISO_DATE
 from selector.errors import SelectorError
 from selector.files import output_problem, write_atomically
-from selector.text import printable
 
 PATH = click.Path(path_type=Path)
 
@@ -54,19 +52,8 @@ constraints_option = click.option(
 )
 
 
-def _evaluation_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {printable(value)!r}", param=param)
-
-
 as_of_option = click.option(
-    "--as-of", "as_of", metavar="DATE", callback=_evaluation_date,
+    "--as-of", "as_of", type=ISO_DATE, metavar="DATE",
     help="Evaluation date, YYYY-MM-DD: retirements and fact ages are judged on it "
     "(default: the knowledge base's own date, its newest source's as-of).",
 )

@@ -15,6 +15,7 @@ from selector.engine.selection import QuickDecision, Selection, quick_decision
 from selector.gcpause import collector_paused
 from selector.kb.candidates import Candidate, enumerate_candidates, find_candidate
 from selector.kb.facts import FactIndex
+from selector.kb.freshness import newest_as_of
 from selector.kb.load import KnowledgeBase
 from selector.kb.namespaces import SEL
 from selector.kb.places import Jurisdictions
@@ -42,7 +43,7 @@ class Engine:
         self.regions = self._region_codes()
         self.columns = Columns.build(self)
         #: The knowledge base's own date: its newest source's as-of (the default evaluation date).
-        self.kb_date: date = max((s.as_of for s in kb.sources.values() if s.as_of is not None), default=date(1970, 1, 1))
+        self.kb_date: date = date.fromisoformat(newest_as_of(kb) or "1970-01-01")
         self._fresh: dict[tuple[date, int], Engine] = {}
 
     def __getstate__(self) -> dict:
