@@ -18,7 +18,7 @@ from pydantic import (
 from selector.errors import PolicyError, RuleError
 from selector.policy.model import INTERNAL_FIELDS, Conflict, Policy, Require, all_field_names
 from selector.policy.types import OneOrMany, Unique, field_type, unpack
-from selector.policy.vocabulary import PolicyVocabulary, Vocab, closest
+from selector.policy.vocabulary import PolicyVocabulary, Vocab, closest, is_pattern
 from selector.policy.wording import (
     did_you_mean,
     number_text,
@@ -189,6 +189,12 @@ class PolicyChecker:
         vocab = next((m for m in meta if isinstance(m, Vocab)), None)
         if vocab is None:
             return value
+        if vocab.patterns and is_pattern(value):
+            if self.vocabulary.matching(vocab.kind, value):
+                return value
+            suggestion = self.vocabulary.pattern_suggestion(vocab.kind, value)
+            hint = f"did you mean '{suggestion}'?" if suggestion else None
+            self.fail(path, f"no {vocab.noun} matches the pattern {quote(value)}", hint)
         known = self.vocabulary.canonical(vocab.kind, value)
         if known is not None:
             return known
