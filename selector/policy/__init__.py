@@ -12,7 +12,7 @@ editors; ``python -m selector.policy`` prints it (the checked-in copy is
 ``selector/schemas/policy.schema.json``).
 """
 
-from selector.policy.check import load_policy
+from selector.policy.check import load_policy, policy_from_data
 from selector.policy.model import (
     Exclude,
     LicenceRequirement,
@@ -41,6 +41,7 @@ __all__ = [
     "load_policy",
     "main",
     "policy_json_schema",
+    "policy_from_data",
     "policy_json_schema_text",
     "policy_value",
     "value_kind",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NoReturn, get_args, get_origin
 
@@ -28,7 +29,7 @@ from selector.policy.wording import (
     short_text,
     string_ok,
 )
-from selector.yamlfile import KeyPath, YamlDocument, read_yaml
+from selector.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
 
 
 def load_policy(
@@ -61,6 +62,41 @@ def load_policy(
             ) from None
     document = read_yaml(path, error=PolicyError)
     return PolicyChecker(document, vocabulary, extra).check()
+
+
+def policy_from_data(
+    data: Any,
+    vocabulary: PolicyVocabulary,
+    *,
+    extra_require: Mapping[str, Mapping[str, Any]] | None = None,
+    name: str = "policy",
+) -> Policy:
+    """Check a policy given as plain data (a mapping as a policy file holds it) exactly as a file is checked.
+
+    The first problem raises the same one-line ``PolicyError`` a file gives, without
+    a file and line: ``require.residency: unknown jurisdiction 'XX'; ...``. Tuples
+    are read as lists; ``name`` is the policy's name where the data gives none.
+    """
+    extra = {key: dict(schema) for key, schema in (extra_require or {}).items() if key not in Require.model_fields}
+    document = DataDocument(path=Path(name), data=_plain(data), error=PolicyError)
+    return PolicyChecker(document, vocabulary, extra).check()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class DataDocument(YamlDocument):
+    """Policy data that was never a file: its errors name the key, without a file or line."""
+
+    def fail(self, key_path: Sequence[str | int], problem: str, hint: str | None = None) -> PolicyError:
+        """Build the error for a problem at a key path."""
+        return PolicyError(problem, key=format_key_path(key_path) or None, hint=hint)
 
 
 class PolicyChecker:
