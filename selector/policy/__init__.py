@@ -5,10 +5,12 @@ checks every key and value in document order against the models (``model``) and
 against the knowledge base's vocabulary (``vocabulary``: jurisdictions, makers,
 providers, ...), and returns a frozen ``Policy`` or raises one ``PolicyError`` line
 naming the file, line and key of the first problem, with a suggestion where one is
-close (``wording``).
+close (``wording``). ``policy_from_data`` checks a policy given as plain data the same
+way (``Selector.policy``), with the same one-line errors.
 
 ``policy_json_schema()`` (``schema``) publishes the same models as a JSON Schema for
-editors; ``python -m selector.policy`` prints it (the checked-in copy is
+editors, with the names the knowledge base knows (``names``) enumerated;
+``python -m selector.policy`` prints it (the checked-in copy is
 ``selector/schemas/policy.schema.json``).
 """
 

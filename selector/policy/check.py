@@ -1,4 +1,4 @@
-"""Loading a policy file: each key and value checked in document order, the first problem as one line."""
+"""Loading a policy file (or plain data): each key and value checked in document order, the first problem as one line."""
 
 from __future__ import annotations
 
