@@ -16,7 +16,8 @@ nothing is allowed. Its findings are of two kinds:
   only; open weights while excluding every kind of provider that serves them); all
   of them together let nothing through; or a key makes another pointless
   (``self_hosting`` while excluding self-hosted runtimes, commercial use asked of a
-  research licensee).
+  research licensee), or an ``only`` list (or one of its entries) whose every match
+  ``exclude`` takes back.
 
 Lint reads the knowledge base through the engine (the same facts, scopes and rules
 ``select`` uses), so, but for the pointless keys, it has findings exactly when
@@ -171,11 +172,15 @@ def lint(policy: Policy, engine: Engine, *, document: YamlDocument | None = None
         if not gaps:
             add(path, "unsatisfiable", _generic(table, rule))
 
+    listed, explained = _only_against_exclude(policy, engine, document)
+    findings.extend(listed)
     open_rules = [r for r in rules if r.id not in blocked]
     clashing = False
     for first, second in combinations(open_rules, 2):
         if not table.possible(first.id) & table.possible(second.id):
             clashing = True
+            if frozenset((first.policy_key, second.policy_key)) in explained:
+                continue  # said above, in words that name the entries
             a, b = sorted((first, second), key=lambda r: _line(document, _path(r.policy_key)))
             add(_path(b.policy_key), "contradiction",
                 f"no deployment can meet both this and {a.policy_key}: every deployment that meets one does not meet the other")
@@ -242,6 +247,44 @@ def _said_in_vain(policy: Policy, engine: Engine, document: YamlDocument | None)
         add(("require", "licence", "commercial_use"),
             f"asks for commercial use, but licensee.use is {licensee.use}")
     return out
+
+
+def _only_against_exclude(
+    policy: Policy, engine: Engine, document: YamlDocument | None
+) -> tuple[list[Finding], set[frozenset[str]]]:
+    """Allow-list entries that ``exclude`` takes back: each such entry, or the whole list when nothing is left.
+
+    Also the pairs of keys whose clash these findings explain (not reported again as a pair).
+    """
+    out: list[Finding] = []
+    explained: set[frozenset[str]] = set()
+    if policy.only is None:
+        return out, explained
+    vocabulary = engine.vocabulary()
+
+    def add(path: KeyPath, reason: str) -> None:
+        out.append(Finding(key=format_key_path(path), kind="contradiction", reason=reason,
+                           line=document.line(path) if document is not None else None,
+                           file=str(document.path) if document is not None else None))
+
+    for section, noun in (("makers", "maker"), ("providers", "provider")):
+        entries = getattr(policy.only, section) or ()
+        excluded = {name.lower() for name in getattr(policy.exclude, section)}
+        if not entries or not excluded:
+            continue
+        taken = [
+            i for i, entry in enumerate(entries)
+            if all(name.lower() in excluded for name in vocabulary.matching(section, entry))
+        ]
+        if taken:
+            explained.add(frozenset((f"only.{section}", f"exclude.{section}")))
+        if len(taken) == len(entries):
+            add(("only", section), f"every {noun} it allows is excluded by exclude.{section}, so no deployment "
+                                   "can pass both")
+            continue
+        for i in taken:
+            add(("only", section, i), f"'{entries[i]}' allows only {section} that exclude.{section} excludes")
+    return out, explained
 
 
 def _path(policy_key: str) -> KeyPath:

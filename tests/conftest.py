@@ -38,6 +38,7 @@ def shipped():
 
 VOCABULARY = PolicyVocabulary(
     jurisdictions=frozenset({"EU", "EEA", "DE", "FR", "NL", "IE", "US", "CH", "GB", "CN", "NO"}),
+    models=frozenset({"claude-sonnet-4.5", "claude-sonnet-4.6", "claude-opus-4.6", "gpt-5", "gemini-2.5-pro"}),
     makers=frozenset({"anthropic", "openai", "google", "mistral", "meta", "alibaba", "deepseek"}),
     providers=frozenset(
         {

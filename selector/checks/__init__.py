@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from selector.checks.allowlist import MATCHES_LIST
 from selector.checks.base import CheckContext, CheckKind, Found, Outcome, fmt, lookup
 from selector.checks.flags import FLAG_AT_TARGET
-from selector.checks.headquarters import HEADQUARTERS_WITHIN
+from selector.checks.headquarters import HEADQUARTERS_OUTSIDE, HEADQUARTERS_WITHIN
 from selector.checks.licences import LICENCE_TERMS
 from selector.checks.lifecycle import LIFECYCLE
 from selector.checks.prices import PRICE_CAP
@@ -39,6 +40,8 @@ KINDS: Mapping[str, CheckKind] = {
         ONE_OF,
         NONE_OF,
         HEADQUARTERS_WITHIN,
+        HEADQUARTERS_OUTSIDE,
+        MATCHES_LIST,
         FLAG_AT_TARGET,
         PRICE_CAP,
         DATA_LOCATION,

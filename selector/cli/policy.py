@@ -11,21 +11,27 @@ from selector.cli import Boundary
 from selector.cli.options import kb_option, open_selector, rules_option
 from selector.errors import PolicyError
 from selector.lint import lint
-from selector.policy import policy_json_schema
 from selector.render.json_format import json_text
 from selector.text import printable
 from selector.yamlfile import read_yaml
 
 
 @click.command()
-def schema() -> int:
-    """Print the JSON Schema of policy files (for editor autocompletion).
+@kb_option
+@rules_option
+def schema(kb: tuple[Path, ...], rules: tuple[Path, ...]) -> int:
+    """Print the JSON Schema of policy files (for editor autocompletion and checking as you type).
+
+    It lists the names the knowledge base knows (jurisdiction codes, model, maker and
+    provider slugs, ...); with --kb, the overlays' names too, and with --rules, the
+    require keys your rules add.
 
     \b
-    Example:
+    Examples:
       selector schema > policy.schema.json
+      selector schema --kb overlays/internal.trig > policy.schema.json
     """
-    click.echo(json.dumps(policy_json_schema(), indent=2, sort_keys=True))
+    click.echo(json.dumps(open_selector(kb, rules).policy_schema(), indent=2, sort_keys=True))
     return 0
 
 

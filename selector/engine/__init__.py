@@ -17,10 +17,10 @@ from selector.kb.candidates import Candidate, enumerate_candidates, find_candida
 from selector.kb.facts import FactIndex
 from selector.kb.freshness import newest_as_of
 from selector.kb.load import KnowledgeBase
-from selector.kb.namespaces import SEL
 from selector.kb.places import Jurisdictions
 from selector.kb.stale import without_stale
 from selector.policy import Policy, PolicyVocabulary, policy_value
+from selector.policy.names import region_codes, vocabulary_from
 from selector.results import Decision, Report
 from selector.rules import Rule
 
@@ -79,29 +79,11 @@ class Engine:
         return {c.id: c for c in self.candidates}
 
     def _region_codes(self) -> dict[str, URIRef]:
-        regions: dict[str, URIRef] = {}
-        for region in self.facts.instances(SEL.Region):
-            for predicate in (SEL.regionCode, SEL.slug):
-                for code in self.facts.objects(region, predicate):
-                    regions.setdefault(str(code), region)
-        return regions
+        return region_codes(self.facts)
 
     def vocabulary(self) -> PolicyVocabulary:
         """The values a policy may name, as this knowledge base knows them."""
-        facts = self.facts
-
-        def slugs(nodes) -> frozenset[str]:
-            return frozenset(str(f.object) for n in nodes for f in facts.values(n, SEL.slug))
-
-        return PolicyVocabulary(
-            jurisdictions=self.places.codes(),
-            makers=slugs(facts.instances(SEL.Maker)),
-            providers=slugs(facts.instances(SEL.Provider)),
-            provider_kinds=slugs(facts.instances(SEL.ProviderKind)),
-            modalities=slugs(facts.instances(SEL.Modality)),
-            certifications=slugs(facts.instances(SEL.Certification)),
-            regions=frozenset(self.regions),
-        )
+        return vocabulary_from(self.facts, self.places, self.regions)
 
     def active_rules(self, policy: Policy) -> tuple[Rule, ...]:
         """The rules a policy switches on, in id order (a rule active ``always`` is on under every policy)."""

@@ -46,15 +46,20 @@ class Candidate:
         """
         if name in _DIRECT:
             return (getattr(self, name),)
+        via = self.scope_via(name)
+        if via is None:
+            raise KeyError(name)
+        subject, predicate = via
+        return facts.objects(subject, predicate)
+
+    def scope_via(self, name: str) -> tuple[URIRef, URIRef] | None:
+        """For a scope reached through a property, the subject and the property (the model, sel:maker); else None."""
         via = {
             "operator": (self.provider, SEL.operator),
             "maker": (self.model, SEL.maker),
             "licence": (self.model, SEL.licence),
         }
-        if name not in via:
-            raise KeyError(name)
-        subject, predicate = via[name]
-        return facts.objects(subject, predicate)
+        return via.get(name)
 
 
 _DIRECT = frozenset({"target", "offering", "model", "provider"})

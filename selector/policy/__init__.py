@@ -5,18 +5,21 @@ checks every key and value in document order against the models (``model``) and
 against the knowledge base's vocabulary (``vocabulary``: jurisdictions, makers,
 providers, ...), and returns a frozen ``Policy`` or raises one ``PolicyError`` line
 naming the file, line and key of the first problem, with a suggestion where one is
-close (``wording``).
+close (``wording``). ``policy_from_data`` checks a policy given as plain data the same
+way (``Selector.policy``), with the same one-line errors.
 
 ``policy_json_schema()`` (``schema``) publishes the same models as a JSON Schema for
-editors; ``python -m selector.policy`` prints it (the checked-in copy is
+editors, with the names the knowledge base knows (``names``) enumerated;
+``python -m selector.policy`` prints it (the checked-in copy is
 ``selector/schemas/policy.schema.json``).
 """
 
-from selector.policy.check import load_policy
+from selector.policy.check import load_policy, policy_from_data
 from selector.policy.model import (
     Exclude,
     LicenceRequirement,
     Licensee,
+    Only,
     Policy,
     PriceCap,
     Require,
@@ -31,6 +34,7 @@ __all__ = [
     "Exclude",
     "LicenceRequirement",
     "Licensee",
+    "Only",
     "Policy",
     "PolicyVocabulary",
     "PriceCap",
@@ -39,6 +43,7 @@ __all__ = [
     "load_policy",
     "main",
     "policy_json_schema",
+    "policy_from_data",
     "policy_json_schema_text",
     "policy_value",
     "value_kind",

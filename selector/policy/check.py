@@ -1,11 +1,12 @@
-"""Loading a policy file: each key and value checked in document order, the first problem as one line."""
+"""Loading a policy file (or plain data): each key and value checked in document order, the first problem as one line."""
 
 from __future__ import annotations
 
 import datetime
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NoReturn, get_args, get_origin
 
@@ -18,7 +19,7 @@ from pydantic import (
 from selector.errors import PolicyError, RuleError
 from selector.policy.model import INTERNAL_FIELDS, Conflict, Policy, Require, all_field_names
 from selector.policy.types import OneOrMany, Unique, field_type, unpack
-from selector.policy.vocabulary import PolicyVocabulary, Vocab, closest
+from selector.policy.vocabulary import PolicyVocabulary, Vocab, closest, is_pattern
 from selector.policy.wording import (
     did_you_mean,
     number_text,
@@ -28,7 +29,7 @@ from selector.policy.wording import (
     short_text,
     string_ok,
 )
-from selector.yamlfile import KeyPath, YamlDocument, read_yaml
+from selector.yamlfile import KeyPath, YamlDocument, format_key_path, read_yaml
 
 
 def load_policy(
@@ -61,6 +62,41 @@ def load_policy(
             ) from None
     document = read_yaml(path, error=PolicyError)
     return PolicyChecker(document, vocabulary, extra).check()
+
+
+def policy_from_data(
+    data: Any,
+    vocabulary: PolicyVocabulary,
+    *,
+    extra_require: Mapping[str, Mapping[str, Any]] | None = None,
+    name: str = "policy",
+) -> Policy:
+    """Check a policy given as plain data (a mapping as a policy file holds it) exactly as a file is checked.
+
+    The first problem raises the same one-line ``PolicyError`` a file gives, without
+    a file and line: ``require.residency: unknown jurisdiction 'XX'; ...``. Tuples
+    are read as lists; ``name`` is the policy's name where the data gives none.
+    """
+    extra = {key: dict(schema) for key, schema in (extra_require or {}).items() if key not in Require.model_fields}
+    document = DataDocument(path=Path(name), data=_plain(data), error=PolicyError)
+    return PolicyChecker(document, vocabulary, extra).check()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class DataDocument(YamlDocument):
+    """Policy data that was never a file: its errors name the key, without a file or line."""
+
+    def fail(self, key_path: Sequence[str | int], problem: str, hint: str | None = None) -> PolicyError:
+        """Build the error for a problem at a key path."""
+        return PolicyError(problem, key=format_key_path(key_path) or None, hint=hint)
 
 
 class PolicyChecker:
@@ -189,6 +225,12 @@ class PolicyChecker:
         vocab = next((m for m in meta if isinstance(m, Vocab)), None)
         if vocab is None:
             return value
+        if vocab.patterns and is_pattern(value):
+            if self.vocabulary.matching(vocab.kind, value):
+                return value
+            suggestion = self.vocabulary.pattern_suggestion(vocab.kind, value)
+            hint = f"did you mean '{suggestion}'?" if suggestion else None
+            self.fail(path, f"no {vocab.noun} matches the pattern {quote(value)}", hint)
         known = self.vocabulary.canonical(vocab.kind, value)
         if known is not None:
             return known

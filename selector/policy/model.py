@@ -22,7 +22,9 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic.types import AllowInfNan
 
+from selector.policy.only import Only
 from selector.policy.types import (
+    Conflict,
     OneOrMany,
     Unique,
     ValueKind,
@@ -47,16 +49,6 @@ def _exact_int(value: Any) -> Any:
     if type(value) is not int:
         raise ValueError("expected the integer 1")
     return value
-
-
-class Conflict(ValueError):
-    """A rule that ties several keys of one mapping together, with the key to blame."""
-
-    def __init__(self, problem: str, *, key: str | None = None, hint: str | None = None) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.key = key
-        self.hint = hint
 
 
 Preference = Literal["lowest_price", "largest_context", "largest_output", "newest"]
@@ -256,6 +248,11 @@ class Exclude(BaseModel):
     maker_headquarters: optional_list(Jurisdiction) = Field(
         default=(), description="Jurisdiction codes: models whose maker is headquartered in one of them are excluded."
     )
+    provider_headquarters: required_list(Jurisdiction) | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Jurisdiction codes: providers whose operator, or any parent company above it, is headquartered "
+        "in one of them are excluded.",
+    )
 
 
 class Policy(BaseModel):
@@ -274,6 +271,9 @@ class Policy(BaseModel):
         default=None, description="Where you would run open weights yourself."
     )
     exclude: Exclude = Field(default_factory=Exclude, description="Makers, providers and provider kinds never allowed.")
+    only: Only | SkipJsonSchema[None] = Field(
+        default=None, description="Allow-lists of models, makers and providers: everything else is never allowed."
+    )
     prefer: Annotated[tuple[Preference, ...], Unique()] = Field(
         default=(),
         description="How to rank the deployments that pass, most important first.",
@@ -373,7 +373,7 @@ def value_kind(key: str) -> str | None:
     says its type in its ``parameter`` schema).
     """
     section, _, name = key.partition(".")
-    model = {"require": Require, "exclude": Exclude}.get(section)
+    model = {"require": Require, "exclude": Exclude, "only": Only}.get(section)
     if model is None or name not in model.model_fields:
         return None
     base, meta, _ = unpack(field_type(model, name))
@@ -394,6 +394,6 @@ def value_kind(key: str) -> str | None:
 def all_field_names() -> frozenset[str]:
     """Every field name of every policy model (to tell a key from a list index in an error)."""
     names: set[str] = set()
-    for cls in (Policy, Licensee, Require, PriceCap, LicenceRequirement, SelfHosting, Exclude):
+    for cls in (Policy, Licensee, Require, PriceCap, LicenceRequirement, SelfHosting, Exclude, Only):
         names.update(cls.model_fields)
     return frozenset(names)

@@ -17,6 +17,16 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 
+class Conflict(ValueError):
+    """A rule that ties several keys of one mapping together, with the key to blame."""
+
+    def __init__(self, problem: str, *, key: str | None = None, hint: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.key = key
+        self.hint = hint
+
+
 @dataclass(frozen=True)
 class Unique:
     """Marks a list whose items must all differ (``uniqueItems`` in the schema)."""

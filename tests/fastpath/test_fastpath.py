@@ -164,6 +164,11 @@ SHIPPED_VALUES = {
     "certifications": [["iso-27001"], ["soc-2-type-2"], ["iso-27001", "iso-42001"]],
     "licence": [{"commercial_use": True}, {"commercial_use": True, "modify": True}],
 }
+ONLY = [
+    {"models": ["claude-sonnet-*", "gpt-5*"]},
+    {"makers": ["anthropic", "mistral-ai"], "providers": ["aws-bedrock", "vertex-ai", "openrouter"]},
+    {"providers": ["*-api"]},
+]
 LICENSEES = [
     None,
     {"domicile": "DE", "monthly_active_users": 2_000_000, "monthly_revenue_usd": 5_000_000, "use": "commercial"},
@@ -182,6 +187,10 @@ def shipped_policies(draw) -> dict:
         data["self_hosting"] = {"jurisdiction": draw(st.sampled_from(["EU", "US", "DE"]))}
     if draw(st.booleans()):
         data["exclude"] = {"provider_kinds": [draw(st.sampled_from(["aggregator", "maker-api", "self-hosted"]))]}
+    if draw(st.booleans()):
+        data.setdefault("exclude", {})["provider_headquarters"] = [draw(st.sampled_from(["CN", "US", "EU"]))]
+    if draw(st.booleans()):
+        data["only"] = draw(st.sampled_from(ONLY))
     data["prefer"] = draw(st.lists(st.sampled_from(["lowest_price", "largest_context", "newest"]), max_size=2, unique=True))
     data["unknown"] = draw(st.sampled_from(["fail", "warn"]))
     return data

@@ -109,3 +109,18 @@ def test_a_hostile_policy_name_and_rule_message_reach_the_terminal_escaped(tmp_p
         assert result.exit_code in (0, 1), result.output
         _terminal_safe(result.output)
         assert "\\x1b" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "text", "markdown", "html"])
+def test_an_allow_list_pattern_with_hostile_characters_is_escaped(fmt: str, tmp_path: Path) -> None:
+    """A pattern that matches names may still hold any character inside brackets; outputs escape it."""
+    policy = tmp_path / "hostile.yaml"
+    pattern = "claude-sonnet-4.[!\x1b\u202e<>&`]"
+    policy.write_text(json.dumps({"version": 1, "name": "hostile", "only": {"models": [pattern]}}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["select", "--constraints", str(policy), "--format", fmt, "--show-denied"])
+    assert result.exit_code == 0, result.output
+    _terminal_safe(result.output)
+    if fmt == "markdown":
+        assert "4.\\[!\\\\x1b\\\\u202e\\<>&amp;\\`\\]" in result.output
+    if fmt == "html":
+        assert "<>" not in result.output and "&lt;&gt;&amp;" in result.output

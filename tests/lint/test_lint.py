@@ -250,3 +250,40 @@ def test_command_json(small_base, tmp_path) -> None:
 def test_command_help_has_examples() -> None:
     result = CliRunner().invoke(policy, ["lint", "--help"])
     assert result.exit_code == 0 and "Example" in result.output
+
+
+# ---------------------------------------------------------------------------
+# Allow-lists against exclusions
+# ---------------------------------------------------------------------------
+
+
+def test_an_allow_list_the_exclusions_empty_is_one_finding(world, tmp_path) -> None:
+    text = "version: 1\nname: o\nonly:\n  providers: [p0]\nexclude:\n  providers: [p0]\n"
+    findings = _lint(world, tmp_path, text)
+    assert _short(findings) == [("only.providers", "contradiction", 4)]
+    assert "every provider it allows is excluded by exclude.providers" in findings[0].reason
+
+
+def test_a_pattern_whose_every_match_is_excluded(world, tmp_path) -> None:
+    text = "version: 1\nname: o\nonly:\n  providers: ['p*']\nexclude:\n  providers: [p0, p1]\n"
+    assert _short(_lint(world, tmp_path, text)) == [("only.providers", "contradiction", 4)]
+
+
+def test_an_allow_list_entry_the_exclusions_take_back(world, tmp_path) -> None:
+    text = "version: 1\nname: o\nonly:\n  providers:\n    - p0\n    - p1\nexclude:\n  providers: [p1]\n"
+    findings = _lint(world, tmp_path, text)
+    assert _short(findings) == [("only.providers[1]", "contradiction", 6)]
+    assert "'p1' allows only providers that exclude.providers excludes" in findings[0].reason
+
+
+def test_an_allow_list_that_contradicts_another_requirement(world, tmp_path) -> None:
+    """p1 is in the US: an allow-list of p1 and EU residency cannot both be met."""
+    text = "version: 1\nname: o\nrequire:\n  residency: EU\nonly:\n  providers: [p1]\n"
+    findings = _lint(world, tmp_path, text)
+    assert _short(findings) == [("only.providers", "contradiction", 6)]
+    assert "require.residency" in findings[0].reason
+
+
+def test_a_met_allow_list_still_names_its_excluded_entry(world, tmp_path) -> None:
+    text = "version: 1\nname: o\nonly:\n  models: ['m*']\n  providers: [p0, p1]\nexclude:\n  providers: [p1]\n"
+    assert _short(_lint(world, tmp_path, text)) == [("only.providers[1]", "contradiction", 5)]

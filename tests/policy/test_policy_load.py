@@ -14,6 +14,7 @@ from selector.policy import (
     Exclude,
     LicenceRequirement,
     Licensee,
+    Only,
     Policy,
     PolicyVocabulary,
     PriceCap,
@@ -332,3 +333,35 @@ def test_any_policy_text_gives_a_policy_or_one_policy_error(write_policy, vocabu
         assert "\n" not in error.one_line() and error.file == str(path)
     else:
         assert policy.version == 1
+
+
+# -- jurisdiction aliases and allow-lists ---------------------------------------
+
+
+def test_aliases_and_lists_load_normalised(vocabulary: PolicyVocabulary) -> None:
+    policy = load_policy(VALID / "aliases_and_lists.yaml", vocabulary)
+    assert policy.require.residency == ("GB", "EEA")
+    assert policy.require.provider_headquarters == ("GB", "EU")
+    assert policy.exclude.provider_headquarters == ("CN",)
+    assert policy.only == Only(
+        models=("claude-sonnet-4.6", "claude-sonnet-*"), makers=("anthropic",), providers=("aws-*", "azure-openai")
+    )
+
+
+def test_an_alias_is_read_only_where_the_knowledge_base_has_its_code() -> None:
+    assert PolicyVocabulary(jurisdictions={"GB"}).canonical("jurisdictions", "uk") == "GB"
+    assert PolicyVocabulary(jurisdictions={"US"}).canonical("jurisdictions", "UK") is None
+    assert PolicyVocabulary(jurisdictions={"GB", "UK"}).canonical("jurisdictions", "UK") == "UK"
+
+
+def test_patterns_match_case_insensitively(vocabulary: PolicyVocabulary) -> None:
+    assert vocabulary.matching("models", "Claude-Sonnet-*") == ("claude-sonnet-4.5", "claude-sonnet-4.6")
+    assert vocabulary.matching("providers", "[ab]*") == ("anthropic-api", "aws-bedrock", "azure-openai")
+    assert vocabulary.pattern_suggestion("models", "claude-sonet-*") == "claude-sonnet-*"
+    assert vocabulary.pattern_suggestion("models", "*-sonet") is None
+
+
+def test_policies_that_do_not_use_the_new_keys_keep_their_fingerprint() -> None:
+    """``only`` and ``exclude.provider_headquarters`` are left out of the canonical data when not given."""
+    data = Policy(version=1, name="p").canonical_data()
+    assert "only" not in data and "provider_headquarters" not in data["exclude"]

@@ -71,10 +71,66 @@ def test_every_field_has_a_title_and_a_description() -> None:
         assert definition.get("description"), name
 
 
-@pytest.mark.parametrize("path", sorted(VALID.glob("*.yaml")), ids=lambda path: path.stem)
+#: Valid files that spell names as the loader reads them but not as the schema lists them (any letter case).
+LOOSE = {"lower_case_names", "aliases_and_lists"}
+
+
+@pytest.mark.parametrize("path", sorted(p for p in VALID.glob("*.yaml") if p.stem not in LOOSE), ids=lambda path: path.stem)
 def test_valid_policies_pass_the_schema(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(policy_json_schema()).validate(data)
+
+
+@pytest.mark.parametrize("path", sorted(VALID.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_valid_policy_passes_the_schema_as_loaded(path: Path, shipped) -> None:
+    """The loader reads names in any letter case (and UK as GB); what it makes of them, the schema lists."""
+    policy = shipped.load_policy(path)
+    jsonschema.Draft202012Validator(policy_json_schema()).validate(policy.canonical_data())
+
+
+def test_schema_has_an_id() -> None:
+    assert policy_json_schema()["$id"] == "https://w3id.org/selector/schemas/policy.schema.json"
+
+
+def test_schema_enumerates_the_shipped_names(shipped) -> None:
+    """Each kind of name, once under $defs, equals what the shipped knowledge base knows: it cannot go stale."""
+    defs = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["$defs"]
+    vocabulary = shipped.engine.vocabulary()
+    for kind, name in [
+        ("jurisdictions", "JurisdictionCode"), ("models", "ModelSlug"), ("makers", "MakerSlug"),
+        ("providers", "ProviderSlug"), ("provider_kinds", "ProviderKind"), ("modalities", "Modality"),
+        ("certifications", "Certification"), ("regions", "RegionCode"),
+    ]:
+        assert defs[name]["enum"] == sorted(getattr(vocabulary, kind)), kind
+        assert getattr(vocabulary, kind), kind
+    assert {"EU", "EEA", "GB", "CN"} <= set(defs["JurisdictionCode"]["enum"])
+
+
+@pytest.mark.parametrize(
+    ("data", "valid"),
+    [
+        ({"version": 1, "require": {"residency": "Atlantis"}}, False),
+        ({"version": 1, "require": {"residency": ["EU", "Atlantis"]}}, False),
+        ({"version": 1, "licensee": {"domicile": "Atlantis"}}, False),
+        ({"version": 1, "exclude": {"provider_headquarters": ["Atlantis"]}}, False),
+        ({"version": 1, "only": {"models": ["claude-sonnet-4.6", "claude-sonnet-*"]}}, True),
+        ({"version": 1, "only": {"models": ["claude-sonet-4.6"]}}, False),
+        ({"version": 1, "only": {"makers": ["anthropic"], "providers": ["aws-*"]}}, True),
+        ({"version": 1, "only": {}}, False),
+        ({"version": 1, "only": {"providers": []}}, False),
+        ({"version": 1, "exclude": {"provider_kinds": ["gateway"]}}, False),
+    ],
+)
+def test_editors_catch_unknown_names(data: dict, valid: bool) -> None:
+    assert jsonschema.Draft202012Validator(policy_json_schema()).is_valid(data) is valid
+
+
+def test_a_schema_for_another_vocabulary_lists_its_names() -> None:
+    vocabulary = PolicyVocabulary(jurisdictions={"EU", "XA"}, providers={"internal"})
+    defs = policy_json_schema(vocabulary=vocabulary)["$defs"]
+    assert defs["JurisdictionCode"]["enum"] == ["EU", "XA"]
+    assert defs["ProviderSlug"]["enum"] == ["internal"]
+    assert defs["ModelSlug"]["enum"] == []
 
 
 @pytest.mark.parametrize(
@@ -84,6 +140,8 @@ def test_valid_policies_pass_the_schema(path: Path) -> None:
         "string_for_int", "int_for_bool", "list_for_str", "negative_number", "absurd_exponent",
         "absurd_integer", "version_2", "prefer_unknown_value", "self_hosting_both", "self_hosting_neither",
         "price_cap_empty", "empty_list", "prefer_duplicate", "missing_version",
+        "unknown_jurisdiction", "unknown_maker", "unknown_provider", "only_empty", "only_unknown_model",
+        "exclude_provider_headquarters_unknown",
     ],
 )
 def test_bad_policies_fail_the_schema_too(case: str) -> None:

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from selector.checks import KINDS
-from selector.policy import Exclude, Require
+from selector.policy import Exclude, Only, Require
 from selector.policy.model import FACT_FILTERS
 from selector.rules import load_rules
 
 RULES = load_rules(kinds=KINDS)
+KEYS = (
+    {f"require.{k}" for k in Require.model_fields if k not in FACT_FILTERS}
+    | {f"exclude.{k}" for k in Exclude.model_fields}
+    | {f"only.{k}" for k in Only.model_fields}
+)
 
 
 def test_every_policy_key_has_a_rule() -> None:
-    keys = {f"require.{k}" for k in Require.model_fields if k not in FACT_FILTERS}
-    keys |= {f"exclude.{k}" for k in Exclude.model_fields}
+    keys = KEYS
     covered = {r.policy_key for r in RULES}
     assert keys - covered == set(), f"policy keys without a rule: {sorted(keys - covered)}"
 
 
 def test_every_rule_implements_a_policy_key() -> None:
-    keys = {f"require.{k}" for k in Require.model_fields} | {f"exclude.{k}" for k in Exclude.model_fields}
-    assert {r.policy_key for r in RULES} - keys == set()
+    assert {r.policy_key for r in RULES} - KEYS == set()
 
 
 def test_every_rule_is_documented() -> None:
@@ -34,4 +37,4 @@ def test_rule_ids_follow_their_policy_key() -> None:
         if rule.always:  # a rule every policy runs names what it checks (retired), not its key
             continue
         section, _, name = rule.policy_key.partition(".")
-        assert rule.id == (name if section == "require" else f"exclude_{name}")
+        assert rule.id == (name if section == "require" else f"{section}_{name}")

@@ -111,3 +111,23 @@ def test_a_misspelt_key_in_a_case_file_fails(tmp_path: Path) -> None:
     )
     with pytest.raises(ValidationError, match="reason_contain"):
         read(path, RuleCaseFile)
+
+
+def test_an_allow_list_of_makers_is_unknown_when_the_makers_may_be_more(tmp_path: Path) -> None:
+    """An overlay states two makers without declaring how many there are: a third could be outside the list."""
+    root = _world(tmp_path, "")
+    overlay = tmp_path / "second-maker.trig"
+    overlay.write_text(
+        PREFIXES + "src:overlay a sel:Source ; dcterms:title \"Overlay\" ; dcterms:source <https://example.org/o> ;\n"
+        "    sel:asOf \"2026-02-01\"^^xsd:date .\nsrc:overlay {\n  model:m1 sel:maker party:acme, party:euco .\n}\n",
+        encoding="utf-8",
+    )
+    engine = Engine(load_knowledge_base((overlay,), base_dir=root), RULES)
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text("version: 1\nname: p\nonly:\n  makers: [acme, euco]\n", encoding="utf-8")
+    decision = engine.check("m1@cloud/eu-central-1", load_policy(policy_file, engine.vocabulary()))
+    result = next(r for r in decision.results if r.rule == "only_makers")
+    assert result.verdict.value == "unknown", result.reason
+    assert "values of sel:maker for" in result.reason and not decision.allowed
+    selection = engine.selection(load_policy(policy_file, engine.vocabulary()))
+    assert "m1@cloud/eu-central-1" not in selection.allowed_ids()
