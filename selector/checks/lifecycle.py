@@ -58,6 +58,9 @@ def check_lifecycle(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
         return Outcome(Verdict.PASS, fields, used)
     if status == "deprecated":
         return Outcome(Verdict.FAIL, fields, used)
+    if life.unreadable_deprecation:
+        fields["detail"] += "; a deprecation date cannot be read"
+        return Outcome(Verdict.UNKNOWN, fields, used + life.unreadable_deprecation)
     if status is None:
         return Outcome(Verdict.UNKNOWN, fields, used)
     return Outcome(Verdict.PASS, fields, used)
@@ -66,7 +69,8 @@ def check_lifecycle(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
 def sign_lifecycle(ctx: CheckContext, rule: Rule) -> Hashable:
     """What the verdict depends on: the stated status, the dates, and whether a value is unreadable."""
     life = lifecycle_facts(ctx.facts, ctx.candidate)
-    return life.stated_status, life.deprecated_on, life.retires_on, bool(life.unreadable)
+    return (life.stated_status, life.deprecated_on, life.retires_on, bool(life.unreadable),
+            bool(life.unreadable_deprecation))
 
 
 def gaps_lifecycle(world: Any, rule: Rule, required: Any, path: tuple, policy: Any) -> list[Gap]:

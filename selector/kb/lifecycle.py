@@ -13,7 +13,8 @@ status, the earliest dates. On an evaluation date it is
 - **unknown** (``None``) otherwise: nothing is recorded.
 
 A status that is not one of the three, or a retirement date that is not a date, is
-``unreadable``: whether the deployment is retired is then unknown.
+``unreadable``: whether the deployment is retired is then unknown; a deprecation date
+that is not a date leaves only whether it is active unknown.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class LifecycleFacts:
     deprecation_fact: Fact | None = None
     retirement_fact: Fact | None = None
     unreadable: tuple[Fact, ...] = ()
+    unreadable_deprecation: tuple[Fact, ...] = ()
 
     def status_on(self, when: date) -> str | None:
         """The candidate's status on the evaluation date: active, deprecated, retired, or None (unknown)."""
@@ -95,6 +97,7 @@ def lifecycle_facts(facts: FactIndex, candidate: Candidate) -> LifecycleFacts:
     deprecations = [f for n in nodes for f in facts.values(n, SEL.deprecatedOn)]
     retirements = [f for n in nodes for f in facts.values(n, SEL.retiresOn)]
     unreadable = [f for f in stated if f.object not in _SEVERITY] + [f for f in retirements if _day(f) is None]
+    unreadable_deprecation = [f for f in deprecations if _day(f) is None]
     status_fact = max(statuses, key=lambda f: _SEVERITY[f.object], default=None)
     deprecated_on, deprecation_fact = _earliest(deprecations)
     retires_on, retirement_fact = _earliest(retirements)
@@ -107,4 +110,5 @@ def lifecycle_facts(facts: FactIndex, candidate: Candidate) -> LifecycleFacts:
         deprecation_fact=deprecation_fact,
         retirement_fact=retirement_fact,
         unreadable=tuple(unreadable),
+        unreadable_deprecation=tuple(unreadable_deprecation),
     )

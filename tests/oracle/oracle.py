@@ -31,6 +31,13 @@ descriptions, written out by hand as plain loops over sets of values:
   global endpoint without a list spans every region of its provider, which is never
   known to be complete. ``sel:AnyLocation`` lies nowhere in particular, so inside
   nothing.
+* Lifecycle, on the evaluation date (the policy's, else the newest source's as-of):
+  under every policy, a deployment whose model, offering or target says retired, or
+  gives a retirement date on or before the date, fails ``retired``; a status that is
+  not active, deprecated or retired, or a retirement date that is not a date, is
+  unknown. ``lifecycle: active`` also fails a deprecated status, a deprecation date
+  on or before the date and any retirement date, and passes only a stated active
+  status.
 * Allowed = no requirement fails, and none is unknown unless the policy says
   ``unknown: warn``.
 """
@@ -39,6 +46,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
@@ -117,6 +125,16 @@ def _number(node: Node) -> Decimal | None:
         return None
 
 
+def _date(node: Node) -> date | None:
+    if isinstance(node, Literal) and isinstance(node.toPython(), date):
+        value = node.toPython()
+        return value.date() if hasattr(value, "date") else value
+    return None
+
+
+STATUSES = frozenset({SEL.Active, SEL.Deprecated, SEL.Retired})
+
+
 def _bool(node: Node) -> bool | None:
     if isinstance(node, Literal) and isinstance(node.toPython(), bool):
         return node.toPython()
@@ -129,6 +147,9 @@ class Oracle:
     def __init__(self, kb: Any) -> None:
         rank = {layer: i for i, layer in enumerate(kb.layers)}
         stated: dict[tuple[Node, Node], dict[int, set[Node]]] = defaultdict(dict)
+        dates = [_date(q.object) for q in kb.quads if q.graph is None and q.predicate == SEL.asOf]
+        #: The knowledge base's own date: the newest as-of of its sources.
+        self.newest = max((d for d in dates if d is not None), default=date(1970, 1, 1))
         for quad in kb.quads:
             if quad.graph is None:
                 continue  # a default graph holds source descriptions, not facts
@@ -538,9 +559,29 @@ class Oracle:
 
     # -- a whole policy ------------------------------------------------------------
 
+    def lifecycle(self, c: Cand, on: date, *, active: bool) -> str:
+        nodes = (c.model, c.offering, c.target)
+        statuses = {v for n in nodes for v in self.values(n, SEL.status)}
+        retirements = [_date(v) for n in nodes for v in self.values(n, SEL.retiresOn)]
+        deprecations = [_date(v) for n in nodes for v in self.values(n, SEL.deprecatedOn)]
+        if SEL.Retired in statuses or any(d is not None and d <= on for d in retirements):
+            return FAIL
+        if statuses - STATUSES or None in retirements:
+            return UNKNOWN
+        if not active:
+            return PASS
+        if SEL.Deprecated in statuses or retirements or any(d is not None and d <= on for d in deprecations):
+            return FAIL
+        if None in deprecations or SEL.Active not in statuses:
+            return UNKNOWN
+        return PASS
+
     def verdicts(self, c: Cand, policy: Any) -> dict[str, str]:
         r = policy.require
-        out: dict[str, str] = {}
+        on = policy.as_of or self.newest
+        out: dict[str, str] = {"retired": self.lifecycle(c, on, active=False)}
+        if r.lifecycle == "active":
+            out["lifecycle"] = self.lifecycle(c, on, active=True)
         if r.residency:
             out["residency"] = self.residency(c, r.residency, policy)
         if r.min_context_tokens is not None:

@@ -282,6 +282,7 @@ def build_world(integer: Callable[[int, int], int], features: Features = Feature
         m.fact(model, SEL.openWeights, BOOLS, 70, odd=[WORD])
         m.subset(model, SEL.inputModality, [MODALITY[x] for x in MODALITIES], 75, **on_model)
         m.subset(model, SEL.outputModality, [MODALITY[x] for x in MODALITIES], 60)
+        m.fact(model, SEL.status, STATUSES, 25, odd=[WORD])
 
     names = ["p0"] + (["p1"] if m.chance(50) else []) + ["agg"]
     if features.self_hosted and m.chance(30):
@@ -368,6 +369,9 @@ def build_world(integer: Callable[[int, int], int], features: Features = Feature
             m.fact(offering, SEL.inputPricePerMTok, PRICES, 70, odd=[WORD])
             m.fact(offering, SEL.outputPricePerMTok, PRICES, 70, odd=[WORD])
             m.fact(offering, SEL.fineTuning, BOOLS, 50, odd=[WORD], scope="offering", scopes=FINE_TUNING_SCOPES)
+            m.fact(offering, SEL.status, STATUSES, 20, odd=[WORD])
+            m.fact(offering, SEL.retiresOn, DATES, 20, odd=[WORD])
+            m.fact(offering, SEL.deprecatedOn, DATES, 15, odd=[WORD])
             if m.chance(25):
                 for target in m.some(targets[name]):
                     m.fact(offering, SEL.fineTuningAt, [target], 100)
@@ -439,10 +443,14 @@ REQUIRE_KEYS = (
     "max_price_per_mtok",
     "fine_tuning",
     "provider_headquarters",
+    "lifecycle",
 )
 EXCLUDE_KEYS = ("makers", "providers", "provider_kinds", "maker_headquarters")
 
 #: Candidate values of each numeric requirement, loosest to tightest.
+#: Lifecycle statuses, and dates around the worlds' own date (2026-01-01, every source's as-of).
+STATUSES = [SEL.Active, SEL.Deprecated, SEL.Retired]
+DATES = [Literal(d, datatype=XSD.date) for d in ("2025-12-31", "2026-01-01", "2026-01-02")]
 THRESHOLDS = {
     "min_context_tokens": (1, 16000, 128000, 200000, 500000),
     "min_output_tokens": (1, 4000, 8000, 16000),
@@ -458,6 +466,8 @@ def _codes(draw, at_most: int = 2) -> list[str]:
 @st.composite
 def requirement(draw, key: str, world: World) -> Any:
     """A random value for one require key."""
+    if key == "lifecycle":
+        return "active"
     if key in ("residency", "provider_headquarters"):
         codes = _codes(draw)
         return codes[0] if key == "residency" and len(codes) == 1 and draw(st.booleans()) else codes
