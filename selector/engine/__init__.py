@@ -67,6 +67,8 @@ class Engine:
             modalities=slugs(facts.instances(SEL.Modality)),
             certifications=slugs(facts.instances(SEL.Certification)),
             regions=frozenset(self.regions),
+            licences=frozenset(str(f.object) for n in facts.instances(SEL.Licence) for f in facts.values(n, SEL.spdxId)),
+            precisions=slugs(facts.instances(SEL.Precision)),
         )
 
     def active_rules(self, policy: Policy) -> tuple[Rule, ...]:
