@@ -15,6 +15,7 @@ from typing import Mapping
 from selector.checks.base import CheckContext, CheckKind, Found, Outcome, fmt, lookup
 from selector.checks.flags import FLAG_AT_TARGET
 from selector.checks.headquarters import HEADQUARTERS_WITHIN
+from selector.checks.licence_ids import LICENCE_ID
 from selector.checks.licences import LICENCE_TERMS
 from selector.checks.prices import PRICE_CAP
 from selector.checks.residency import DATA_LOCATION
@@ -26,6 +27,8 @@ from selector.checks.values import (
     NONE_OF,
     ONE_OF,
 )
+from selector.checks.within import ALL_WITHIN
+from selector.checks.workload import MONTHLY_COST
 
 #: Every check kind a rule file may name, by name.
 KINDS: Mapping[str, CheckKind] = {
@@ -42,6 +45,9 @@ KINDS: Mapping[str, CheckKind] = {
         PRICE_CAP,
         DATA_LOCATION,
         LICENCE_TERMS,
+        LICENCE_ID,
+        ALL_WITHIN,
+        MONTHLY_COST,
     )
 }
 

@@ -62,9 +62,10 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
     ]
     allowed = report.allowed()
     if allowed:
-        lines += ["| rank | candidate | warnings | obligations |", "|---|---|---|---|"]
+        lines += ["| rank | candidate | ranked by | warnings | obligations |", "|---|---|---|---|---|"]
         for d in allowed:
-            lines.append(f"| {d.rank} | {_code(d.candidate.id)} | {len(d.warnings)} | {len(d.obligations)} |")
+            ranked = _cell("; ".join(f"{name}: {value}" for name, value in d.ranked_by))
+            lines.append(f"| {d.rank} | {_code(d.candidate.id)} | {ranked} | {len(d.warnings)} | {len(d.obligations)} |")
     else:
         lines.append("No candidate satisfies the policy.")
     lines += ["", "## Denied", ""]
