@@ -75,7 +75,7 @@ class Selector:
         out = {}
         for rule in self.rules:
             section, _, name = rule.policy_key.partition(".")
-            if section == "require" and name not in builtin:
+            if section == "require" and "." not in name and name not in builtin:
                 out[name] = dict(rule.parameter_schema or {})
         return out
 

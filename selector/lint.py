@@ -19,8 +19,14 @@ nothing is allowed. Its findings are of two kinds:
   research licensee), or an ``only`` list (or one of its entries) whose every match
   ``exclude`` takes back.
 
+A ``workload`` gets a finding of its own when nothing uses it (neither ``prefer:
+lowest_workload_cost`` nor ``require.max_monthly_cost_usd``), or when no deployment
+the other requirements let through records the prices its monthly cost needs (then
+the ranking has nothing to go by, and a cost cap nothing to pass). A cost cap without
+a workload is not a finding but an error when the policy is read.
+
 Lint reads the knowledge base through the engine (the same facts, scopes and rules
-``select`` uses), so, but for the pointless keys, it has findings exactly when
+``select`` uses), so, but for the pointless keys and the workload, it has findings exactly when
 ``select`` would allow nothing. Exit code 0 without findings, 1 with findings, 2
 on bad input.
 """
@@ -35,6 +41,7 @@ from pydantic import BaseModel, ConfigDict
 
 from selector.checks import KINDS
 from selector.checks.base import Gap
+from selector.checks.workload import world_estimates
 from selector.engine import Engine
 from selector.kb.candidates import Candidate
 from selector.kb.namespaces import SEL
@@ -194,6 +201,7 @@ def lint(policy: Policy, engine: Engine, *, document: YamlDocument | None = None
                 + ", ".join(r.policy_key for r in open_rules))
 
     findings.extend(_said_in_vain(policy, engine, document))
+    findings.extend(_unpriced_workload(policy, engine, table, rules, document))
     return LintReport(tuple(sorted(findings, key=lambda f: (f.line or 0, f.key, f.reason))))
 
 
@@ -285,6 +293,30 @@ def _only_against_exclude(
         for i in taken:
             add(("only", section, i), f"'{entries[i]}' allows only {section} that exclude.{section} excludes")
     return out, explained
+
+
+def _unpriced_workload(
+    policy: Policy, engine: Engine, table: _Table, rules: tuple[Rule, ...], document: YamlDocument | None
+) -> list[Finding]:
+    """A workload nothing uses, or one no deployment the other requirements let through has the prices for."""
+    if policy.workload is None:
+        return []
+    where = {"line": document.line(("workload",)) if document is not None else None,
+             "file": str(document.path) if document is not None else None}
+    if "lowest_workload_cost" not in policy.prefer and policy.require.max_monthly_cost_usd is None:
+        return [Finding(key="workload", kind="contradiction", reason="says what a month of use looks like, but "
+                        "neither prefer: lowest_workload_cost nor require.max_monthly_cost_usd uses it", **where)]
+    # The candidates every other requirement lets through (all of them when none does).
+    survivors = set(range(len(table.candidates)))
+    for rule in rules:
+        if rule.policy_key != "require.max_monthly_cost_usd":
+            survivors &= table.possible(rule.id)
+    chosen = tuple(table.candidates[i] for i in sorted(survivors)) or table.candidates
+    if not chosen or any(e.amount is not None for e in world_estimates(engine, policy.workload, chosen)):
+        return []
+    return [Finding(key="workload", kind="unsatisfiable", reason=f"no deployment the other requirements let through "
+                    f"({plural(len(chosen), 'deployment')}) records both an input and an output price, so its monthly "
+                    "cost cannot be estimated for any", **where)]
 
 
 def _path(policy_key: str) -> KeyPath:

@@ -232,6 +232,14 @@ def _check_fit(path: Path, document, data: dict, kind: str, spec: Kind, params: 
     key = data["policy_key"]
     # A built-in key's kind of value is its field's in the policy model; any exclude key is a list.
     takes = value_kind(key) or ("list" if key.startswith("exclude.") else None)
+    if takes is None and key.count(".") > 1:
+        raise RuleError(
+            "a key inside a mapping must name a field of a built-in policy mapping",
+            file=path,
+            line=document.line(("policy_key",)),
+            key="policy_key",
+            hint="a rule for a key of its own names it require.KEY",
+        )
     if takes is None:
         takes = _SCHEMA_TYPES.get(str((data.get("parameter") or {}).get("type")), "")
         if not takes:

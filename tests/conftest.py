@@ -57,6 +57,8 @@ VOCABULARY = PolicyVocabulary(
     modalities=frozenset({"text", "image", "audio", "video", "pdf"}),
     certifications=frozenset({"ISO27001", "ISO27701", "SOC2", "SOC2Type2", "HIPAA", "C5"}),
     regions=frozenset({"eu-central-1", "eu-west-1", "us-east-1", "europe-west4", "westeurope"}),
+    licences=frozenset({"Apache-2.0", "MIT", "LicenseRef-Llama-4-Community"}),
+    precisions=frozenset({"fp32", "bf16", "fp16", "fp8", "int8", "mxfp4", "fp4", "int4"}),
 )
 
 

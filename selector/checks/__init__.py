@@ -16,6 +16,7 @@ from selector.checks.allowlist import MATCHES_LIST
 from selector.checks.base import CheckContext, CheckKind, Found, Outcome, fmt, lookup
 from selector.checks.flags import FLAG_AT_TARGET
 from selector.checks.headquarters import HEADQUARTERS_OUTSIDE, HEADQUARTERS_WITHIN
+from selector.checks.licence_ids import LICENCE_ID
 from selector.checks.licences import LICENCE_TERMS
 from selector.checks.lifecycle import LIFECYCLE
 from selector.checks.prices import PRICE_CAP
@@ -28,6 +29,8 @@ from selector.checks.values import (
     NONE_OF,
     ONE_OF,
 )
+from selector.checks.within import ALL_WITHIN
+from selector.checks.workload import MONTHLY_COST
 
 #: Every check kind a rule file may name, by name.
 KINDS: Mapping[str, CheckKind] = {
@@ -47,6 +50,9 @@ KINDS: Mapping[str, CheckKind] = {
         DATA_LOCATION,
         LICENCE_TERMS,
         LIFECYCLE,
+        LICENCE_ID,
+        ALL_WITHIN,
+        MONTHLY_COST,
     )
 }
 

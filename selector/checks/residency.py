@@ -27,6 +27,7 @@ from selector.kb.datapath import Hop, data_path
 from selector.kb.facts import Fact
 from selector.kb.namespaces import SEL
 from selector.kb.places import Judgement
+from selector.policy.terms import ResidencySplit, residency_sides
 from selector.results import Verdict, worse
 from selector.rules import Rule
 
@@ -51,13 +52,33 @@ def hop_places(ctx: CheckContext, hop: Hop, predicate: URIRef) -> tuple[tuple[Fa
     return (), []
 
 
-def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) -> Outcome:
-    """Pass only if every processing and storage place on every hop lies inside the jurisdiction."""
-    allowed = tuple(p for p in (ctx.places.resolve(code) for code in required) if p is not None)
-    fields = base_fields(ctx, " or ".join(required), ctx.candidate.target)
-    names = " or ".join(required)
+def _sides(ctx: CheckContext, rule: Rule, required: Any) -> list[tuple[str, URIRef, tuple[URIRef, ...]]]:
+    """Each side the policy judges: its phrase, its predicate and the places it must lie in."""
+    processing, storage = residency_sides(required)
+    out = []
+    for aspect, predicate, codes in (("processing", SEL.processingIn, processing), ("storage", SEL.storageIn, storage)):
+        if codes is not None:
+            allowed = tuple(p for p in (ctx.places.resolve(code) for code in codes) if p is not None)
+            out.append((rule.phrase(aspect), predicate, allowed))
+    return out
+
+
+def required_text(required: Any) -> str:
+    """The requirement as the trail words it: ``EU or CH``, or ``EU (processing) and EEA (storage)``."""
+    processing, storage = residency_sides(required)
+    if processing == storage:
+        return " or ".join(processing)
+    parts = [f"{' or '.join(codes)} ({side})" for side, codes in (("processing", processing), ("storage", storage)) if codes]
+    return " and ".join(parts)
+
+
+def judge_residency(ctx: CheckContext, rule: Rule, required: Any) -> Outcome:
+    """Pass only if every processing and storage place on every hop lies inside the jurisdiction of its side."""
+    names = required_text(required)
+    fields = base_fields(ctx, names, ctx.candidate.target)
+    sides = _sides(ctx, rule, required)
     if self_hosted(ctx):
-        return _self_hosted(ctx, rule, allowed, fields, names)
+        return _self_hosted(ctx, rule, sides, fields, names)
     hops, gaps = data_path(ctx.facts, ctx.candidate)
     verdict = Verdict.PASS
     outside: list[str] = []
@@ -67,7 +88,7 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     for hop in hops:
         if hop.route is not None:
             used.append(hop.route)
-        for aspect, predicate in ((rule.phrase("processing"), SEL.processingIn), (rule.phrase("storage"), SEL.storageIn)):
+        for aspect, predicate, allowed in sides:
             places, doubts = hop_places(ctx, hop, predicate)
             if not places:
                 claims, sentences = claimed(ctx, [hop.scope(name) for name in _SCOPES], predicate)
@@ -108,7 +129,7 @@ def judge_residency(ctx: CheckContext, rule: Rule, required: tuple[str, ...]) ->
     return Outcome(verdict, fields, tuple(used))
 
 
-def _self_hosted(ctx: CheckContext, rule: Rule, allowed: tuple[URIRef, ...], fields: dict, names: str) -> Outcome:
+def _self_hosted(ctx: CheckContext, rule: Rule, sides: list, fields: dict, names: str) -> Outcome:
     choice = ctx.policy.self_hosting
     if choice is None:
         fields["detail"] = rule.phrase("self_hosted_unsaid", provider=ctx.candidate.provider_slug)
@@ -116,26 +137,28 @@ def _self_hosted(ctx: CheckContext, rule: Rule, allowed: tuple[URIRef, ...], fie
     verdict = Verdict.PASS
     lines: list[str] = []
     used: list[Fact] = []
-    if choice.jurisdiction:
-        place = ctx.places.resolve(choice.jurisdiction)
-        judgement = ctx.places.place_within(place, allowed) if place is not None else Judgement(
-            Verdict.UNKNOWN, rule.phrase("unknown_jurisdiction", code=choice.jurisdiction))
-        lines.append(rule.phrase("self_hosted_in", place=choice.jurisdiction, reason=judgement.reason))
-        used.extend(judgement.facts)
-        verdict = worse(verdict, judgement.verdict)
-    for code in choice.regions or ():
-        region = ctx.regions.get(code)
-        if region is None:
-            lines.append(rule.phrase("self_hosted_region_unrecorded", region=code))
-            verdict = worse(verdict, Verdict.UNKNOWN)
-            continue
-        judgement = ctx.places.place_within(region, allowed)
-        lines.append(rule.phrase("self_hosted_in", place=code, reason=judgement.reason))
-        used.extend(judgement.facts)
-        verdict = worse(verdict, judgement.verdict)
-    fields["detail"] = "; ".join(lines)
+    # Where you run it is where it is both processed and stored: each side judges the same places.
+    for allowed in dict.fromkeys(allowed for _, _, allowed in sides):
+        if choice.jurisdiction:
+            place = ctx.places.resolve(choice.jurisdiction)
+            judgement = ctx.places.place_within(place, allowed) if place is not None else Judgement(
+                Verdict.UNKNOWN, rule.phrase("unknown_jurisdiction", code=choice.jurisdiction))
+            lines.append(rule.phrase("self_hosted_in", place=choice.jurisdiction, reason=judgement.reason))
+            used.extend(judgement.facts)
+            verdict = worse(verdict, judgement.verdict)
+        for code in choice.regions or ():
+            region = ctx.regions.get(code)
+            if region is None:
+                lines.append(rule.phrase("self_hosted_region_unrecorded", region=code))
+                verdict = worse(verdict, Verdict.UNKNOWN)
+                continue
+            judgement = ctx.places.place_within(region, allowed)
+            lines.append(rule.phrase("self_hosted_in", place=code, reason=judgement.reason))
+            used.extend(judgement.facts)
+            verdict = worse(verdict, judgement.verdict)
+    fields["detail"] = "; ".join(dict.fromkeys(lines))
     fields["value"] = names
-    return Outcome(verdict, fields, tuple(used))
+    return Outcome(verdict, fields, tuple(dict.fromkeys(used)))
 
 
 def _judge(ctx: CheckContext, rule: Rule, place: Fact, allowed: tuple[URIRef, ...]) -> Judgement:
@@ -180,20 +203,22 @@ def place_key(ctx: CheckContext, place, depth: int = 0) -> Hashable:
 
 
 def sign_data_location(ctx: CheckContext, rule: Rule) -> Hashable:
-    """Whether self-hosted, else every place on the data path and whether any place or route is unrecorded."""
+    """Whether self-hosted, else per side (processing, storage) every place on the data path and whether any is unrecorded."""  # noqa: E501
     if self_hosted(ctx):
         return ("self-hosted",)
     hops, gaps = data_path(ctx.facts, ctx.candidate)
-    places = set()
-    unrecorded = bool(gaps)
-    for hop in hops:
-        for predicate in (SEL.processingIn, SEL.storageIn):
+    sides = []
+    for predicate in (SEL.processingIn, SEL.storageIn):
+        places = set()
+        unrecorded = bool(gaps)
+        for hop in hops:
             stated, doubts = hop_places(ctx, hop, predicate)
             if not stated or doubts:
                 unrecorded = True
             places.update(place_key(ctx, f.object) if isinstance(f.object, URIRef) else ("not a place", f.object)
                           for f in stated)
-    return "hosted", frozenset(places), unrecorded
+        sides.append((frozenset(places), unrecorded))
+    return "hosted", tuple(sides)
 
 
 def _judge_place(places, key: Hashable, allowed: tuple) -> Verdict:
@@ -220,39 +245,49 @@ def _judge_place(places, key: Hashable, allowed: tuple) -> Verdict:
 
 
 def verdict_data_location(ctx: CheckContext, signature: Hashable, required) -> Verdict | None:
-    """Residency from the places on the path; None for a self-hosted deployment (its check decides)."""
+    """Residency from the places on the path, side by side; None for a self-hosted deployment (its check decides)."""
     if signature[0] != "hosted":
         return None
-    allowed = tuple(p for p in (ctx.places.resolve(code) for code in required) if p is not None)
-    verdict = Verdict.UNKNOWN if signature[2] else Verdict.PASS
-    for key in signature[1]:
-        verdict = worse(verdict, _judge_place(ctx.places, key, allowed))
-        if verdict is Verdict.FAIL:
-            break
+    verdict = Verdict.PASS
+    for codes, (places, unrecorded) in zip(residency_sides(required), signature[1]):
+        if codes is None:
+            continue
+        allowed = tuple(p for p in (ctx.places.resolve(code) for code in codes) if p is not None)
+        if unrecorded:
+            verdict = worse(verdict, Verdict.UNKNOWN)
+        for key in places:
+            verdict = worse(verdict, _judge_place(ctx.places, key, allowed))
+            if verdict is Verdict.FAIL:
+                return verdict
     return verdict
 
 
 def gaps_data_location(world: Any, rule: Rule, required: Any, path: tuple, policy: Any) -> list[Gap]:
-    """Residency: no recorded processing place lies inside the jurisdiction, and self-hosting does not either."""
+    """Residency: no recorded place of a side lies inside its jurisdiction, and self-hosting does not either."""
     places = world.places
-    allowed = tuple(p for p in (places.resolve(code) for code in required) if p is not None)
-    if not allowed:
-        return []
-    recorded: set[Node] = set()
-    for candidate in world.candidates:
-        for scope in DATA_SCOPES:
-            for node in scope_nodes(world, candidate, scope):
-                recorded.update(world.facts.objects(node, SEL.processingIn))
-    for place in recorded:
-        if isinstance(place, URIRef) and places.place_within(place, allowed).verdict is not Verdict.FAIL:
-            return []
-    hosted_yourself = [c for c in world.candidates if c.self_hosted(world.facts)]
-    if hosted_yourself and _self_hosting_could_be_inside(world, policy, allowed):
-        return []
-    names = " or ".join(required)
-    where = "; self_hosting is not inside it either" if hosted_yourself and policy.self_hosting else ""
-    return [Gap(path, f"no deployment could meet it: no processing location recorded in the knowledge base "
-                       f"lies inside {names}{where}")]
+    split = isinstance(required, ResidencySplit)
+    out = []
+    for side, predicate, codes in zip(("processing", "storage"), (SEL.processingIn, SEL.storageIn),
+                                      residency_sides(required)):
+        allowed = tuple(p for p in (places.resolve(code) for code in codes or ()) if p is not None)
+        if not allowed or (not split and side == "storage"):
+            continue
+        recorded: set[Node] = set()
+        for candidate in world.candidates:
+            for scope in DATA_SCOPES:
+                for node in scope_nodes(world, candidate, scope):
+                    recorded.update(world.facts.objects(node, predicate))
+        if any(isinstance(p, URIRef) and places.place_within(p, allowed).verdict is not Verdict.FAIL for p in recorded):
+            continue
+        hosted_yourself = [c for c in world.candidates if c.self_hosted(world.facts)]
+        if hosted_yourself and _self_hosting_could_be_inside(world, policy, allowed):
+            continue
+        names = " or ".join(codes)
+        where = "; self_hosting is not inside it either" if hosted_yourself and policy.self_hosting else ""
+        out.append(Gap(path + ((side,) if split else ()),
+                       f"no deployment could meet it: no {side} location recorded in the knowledge base "
+                       f"lies inside {names}{where}"))
+    return out
 
 
 def _self_hosting_could_be_inside(world: Any, policy: Any, allowed: tuple) -> bool:

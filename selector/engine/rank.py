@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from selector.checks import CheckContext
+from selector.checks.workload import estimate
 from selector.kb.literals import a_date, number
 from selector.kb.namespaces import SEL
 from selector.results import Decision
@@ -62,9 +64,37 @@ ORDERINGS: dict[str, Callable[["Engine", "Candidate"], Keyed]] = {
 }
 
 
-def rank_key(engine: "Engine", candidate: "Candidate", prefer: Sequence[str]) -> tuple[tuple, list[Keyed]]:
+def workload_cost(engine: "Engine", c: "Candidate", workload: Any) -> Keyed:
+    """The workload's estimated monthly cost (unknown ranks last, and says so), with its formula."""
+    cost = estimate(CheckContext(engine.facts, engine.places, None, c, engine.regions), workload)
+    if cost.amount is None:
+        return _MISSING, cost.shown + "; ranked last"
+    return cost.amount, cost.shown
+
+
+#: The orderings that depend on the policy (its workload), computed per policy for the allowed candidates.
+WORKLOAD_ORDERINGS: dict[str, Callable[["Engine", "Candidate", Any], Keyed]] = {
+    "lowest_workload_cost": workload_cost,
+}
+
+
+def ordering_keys(engine: "Engine", name: str, indices: Sequence[int], workload: Any) -> Sequence[Decimal]:
+    """One preference's sort key for each candidate (indexable by candidate number)."""
+    if name in WORKLOAD_ORDERINGS:
+        keyed = {i: WORKLOAD_ORDERINGS[name](engine, engine.candidates[i], workload)[0] for i in indices}
+        return keyed  # type: ignore[return-value] - indexed by candidate number like the precomputed columns
+    return engine.columns.orderings[name]
+
+
+def rank_key(
+    engine: "Engine", candidate: "Candidate", prefer: Sequence[str], workload: Any = None
+) -> tuple[tuple, list[Keyed]]:
     """A candidate's sort key under the preferences (unknown values last, then its id) and the values shown."""
-    values = [ORDERINGS[name](engine, candidate) for name in prefer]
+    values = [
+        WORKLOAD_ORDERINGS[name](engine, candidate, workload) if name in WORKLOAD_ORDERINGS
+        else ORDERINGS[name](engine, candidate)
+        for name in prefer
+    ]
     return tuple(v[0] for v in values) + (candidate.id,), values
 
 

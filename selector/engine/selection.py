@@ -23,7 +23,7 @@ from selector.engine.columns import (
     verdicts,
     worst_codes,
 )
-from selector.engine.rank import rank_key, with_rank
+from selector.engine.rank import ordering_keys, rank_key, with_rank
 from selector.engine.review import fact_dates, tool_version, unsettled
 from selector.policy import Policy
 from selector.results import (
@@ -83,7 +83,7 @@ class Selection:
             on_unknown = unsure
         if policy.prefer:
             # Candidates are numbered in id order, so the number breaks ties as the id would.
-            columns = [engine.columns.orderings[name] for name in policy.prefer]
+            columns = [ordering_keys(engine, name, allowed, policy.workload) for name in policy.prefer]
             allowed.sort(key=lambda index: tuple(column[index] for column in columns) + (index,))
         summary = Summary(
             candidates=len(engine.candidates),
@@ -111,7 +111,7 @@ class Selection:
         if decision.allowed != (rank is not None):
             raise InconsistentDecision(f"internal error: the outcome of {decision.candidate.id} differs from the columns'")
         if rank is not None:
-            values = rank_key(engine, engine.candidates[index], self.policy.prefer)[1]
+            values = rank_key(engine, engine.candidates[index], self.policy.prefer, self.policy.workload)[1]
             return with_rank(decision, rank, self.policy.prefer, values)
         return decision
 

@@ -45,7 +45,8 @@ STRICTEST = (
     SEL.licence, SEL.retentionDays, SEL.abuseMonitoringRetentionDays, SEL.abuseMonitoringStorage,
     SEL.zeroDataRetention, SEL.trainsOnInputs, SEL.privateNetworking, SEL.fineTuning, SEL.toolCalling,
     SEL.openWeights, SEL.contextWindow, SEL.maxInputTokens, SEL.maxOutputTokens, SEL.inputPricePerMTok,
-    SEL.outputPricePerMTok, SEL.priceMultiplier, SEL.commercialUse,
+    SEL.outputPricePerMTok, SEL.priceMultiplier, SEL.commercialUse, SEL.cachedInputPricePerMTok,
+    SEL.servingPrecision, SEL.toolCallSuccessRate,
 )
 
 #: Properties a wider scope states as the default of narrower ones (a model's context

@@ -18,7 +18,7 @@ from pydantic import (
 
 from selector.errors import PolicyError, RuleError
 from selector.policy.model import INTERNAL_FIELDS, Conflict, Policy, Require, all_field_names
-from selector.policy.types import OneOrMany, Unique, field_type, unpack
+from selector.policy.types import OneOrMany, Unique, alternatives, field_type, unpack
 from selector.policy.vocabulary import PolicyVocabulary, Vocab, closest, is_pattern
 from selector.policy.wording import (
     did_you_mean,
@@ -158,7 +158,7 @@ class PolicyChecker:
         error = exc.errors()[0]
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, Conflict):
-            self.fail(path + ((cause.key,) if cause.key else ()), cause.problem, cause.hint)
+            self.fail(path + (tuple(cause.key.split(".")) if cause.key else ()), cause.problem, cause.hint)
         where = path + tuple(part for part in error["loc"] if isinstance(part, int) or part in all_field_names())
         self.fail(where, error["msg"])
 
@@ -170,6 +170,8 @@ class PolicyChecker:
         if value is None:
             hint = "remove the key if there is no such requirement" if optional else "give a value or remove the key"
             self.fail(path, f"expected {phrase(annotation)}, got {self.show(path, value)}", hint)
+        if alternatives(base):
+            return self.either(base, meta, value, path)
         if isinstance(base, type) and issubclass(base, BaseModel):
             return self.model(base, value, path)
         if get_origin(base) is Literal:
@@ -183,6 +185,16 @@ class PolicyChecker:
         if base in (int, float):
             return self.number(base, meta, annotation, value, path)
         raise TypeError(f"no check for the policy type {base!r}")  # a model uses a type the checker lacks
+
+    def either(self, base: Any, meta: list[Any], value: Any, path: KeyPath) -> Any:
+        """A value that may take one of several forms (a list, or a mapping), checked as the form its shape is."""
+        options = alternatives(base)
+        if not isinstance(value, (dict, list, str)):
+            self.fail(path, f"expected {phrase(base)}, got {self.show(path, value)}", self.quote_hint(path, value))
+        models = [o for o in options if isinstance(unpack(o)[0], type) and issubclass(unpack(o)[0], BaseModel)]
+        others = [o for o in options if o not in models]
+        chosen = models[0] if isinstance(value, dict) and models else (others or models)[0]
+        return self.value(chosen, value, path)
 
     def literal(self, base: Any, value: Any, path: KeyPath) -> Any:
         """One of a fixed set of values, of the same type (``true`` is not ``1``)."""

@@ -8,7 +8,7 @@ import json
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_origin
 
-from annotated_types import Ge, Le, MinLen
+from annotated_types import Ge, Le
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -23,9 +23,16 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic.types import AllowInfNan
 
 from selector.policy.only import Only
+from selector.policy.terms import (
+    LicenceRequirement,
+    Residency,
+    ResidencySplit,
+    SelfHosting,
+    Workload,
+    check_workload_keys,
+)
 from selector.policy.types import (
     Conflict,
-    OneOrMany,
     Unique,
     ValueKind,
     field_type,
@@ -39,9 +46,9 @@ from selector.policy.vocabulary import (
     Jurisdiction,
     Maker,
     Modality,
+    Precision,
     Provider,
     ProviderKind,
-    Region,
 )
 
 
@@ -51,7 +58,7 @@ def _exact_int(value: Any) -> Any:
     return value
 
 
-Preference = Literal["lowest_price", "largest_context", "largest_output", "newest"]
+Preference = Literal["lowest_price", "largest_context", "largest_output", "newest", "lowest_workload_cost"]
 
 _MAX_TOKENS = 1_000_000_000
 _TokenCount = Annotated[int, Strict(), Ge(1), Le(_MAX_TOKENS)]
@@ -106,37 +113,17 @@ class PriceCap(BaseModel):
         return self
 
 
-class LicenceRequirement(BaseModel):
-    """What an open-weight model's licence must permit for the licensee."""
-
-    value_kind: ClassVar[str] = "licence"
-
-    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"minProperties": 1})
-
-    commercial_use: StrictBool | SkipJsonSchema[None] = Field(
-        default=None,
-        description="true: the licence must permit commercial use by this licensee.",
-    )
-
-    @model_validator(mode="after")
-    def _at_least_one(self) -> LicenceRequirement:
-        if self.commercial_use is None:
-            raise Conflict("give commercial_use", hint="for example {commercial_use: true}")
-        return self
-
-
 class Require(BaseModel):
     """Hard requirements: a deployment that fails one (or, under unknown: fail, cannot be shown to meet one) is denied. Leave a key out when there is no such requirement."""  # noqa: E501 - the JSON Schema description
 
     model_config = FROZEN
 
-    residency: Annotated[
-        tuple[Jurisdiction, ...], MinLen(1), Unique(), OneOrMany(), ValueKind("jurisdictions")
-    ] | SkipJsonSchema[None] = Field(
+    residency: Residency | SkipJsonSchema[None] = Field(
         default=None,
         description=(
             "Jurisdiction every place the data is processed or stored must lie in, on every hop. "
-            "A list means inside any of them, for example [EU, CH]."
+            "A list means inside any of them, for example [EU, CH]; {processing: EU, storage: EEA} "
+            "judges each side on its own."
         ),
     )
     fine_tuning: StrictBool | SkipJsonSchema[None] = Field(
@@ -191,6 +178,19 @@ class Require(BaseModel):
         default=None, description="Oldest acceptable fact about a deployment, in days before the evaluation date; "
         "an older one counts as unknown."
     )
+    serving_precision: required_list(Precision) | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Numeric precisions the host must document it serves the model at (bf16, fp16, fp8, ...): "
+        "every precision it documents must be one of them.",
+    )
+    min_tool_call_success: Annotated[float, Strict(), Ge(0), Le(1), AllowInfNan(False)] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Lowest acceptable share (0 to 1) of well-formed tool calls in a recorded, sourced measurement "
+        "of the model on this host.",
+    )
+    max_monthly_cost_usd: Annotated[float, Strict(), Ge(0), Le(10**12), AllowInfNan(False)] | SkipJsonSchema[None] = Field(
+        default=None, description="Highest acceptable estimated monthly cost of the workload, in US dollars."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Require:
@@ -205,31 +205,6 @@ class Require(BaseModel):
                 key="min_output_tokens",
                 hint="the output is part of the context window",
             )
-        return self
-
-
-class SelfHosting(BaseModel):
-    """Where you would run open weights yourself: cloud regions or a jurisdiction, not both."""
-
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        json_schema_extra={"oneOf": [{"required": ["regions"]}, {"required": ["jurisdiction"]}]},
-    )
-
-    regions: required_list(Region) | SkipJsonSchema[None] = Field(
-        default=None, description="Region codes you would run the model in (eu-central-1, ...)."
-    )
-    jurisdiction: Jurisdiction | SkipJsonSchema[None] = Field(
-        default=None, description="Jurisdiction code you would run the model in (EU, DE, ...)."
-    )
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> SelfHosting:
-        if self.regions is not None and self.jurisdiction is not None:
-            raise Conflict("give either regions or jurisdiction, not both")
-        if self.regions is None and self.jurisdiction is None:
-            raise Conflict("give regions or jurisdiction", hint="for example {jurisdiction: EU}")
         return self
 
 
@@ -274,6 +249,9 @@ class Policy(BaseModel):
     only: Only | SkipJsonSchema[None] = Field(
         default=None, description="Allow-lists of models, makers and providers: everything else is never allowed."
     )
+    workload: Workload | SkipJsonSchema[None] = Field(
+        default=None, description="What one month of use looks like, to estimate its cost (lowest_workload_cost)."
+    )
     prefer: Annotated[tuple[Preference, ...], Unique()] = Field(
         default=(),
         description="How to rank the deployments that pass, most important first.",
@@ -297,6 +275,11 @@ class Policy(BaseModel):
 
     def __hash__(self) -> int:
         return hash(self.fingerprint)
+
+    @model_validator(mode="after")
+    def _workload_given(self) -> Policy:
+        check_workload_keys(self)
+        return self
 
     def extra_requirement(self, key: str) -> JsonValue | None:
         """The value of a require key added by an organisation's rule file, or ``None``."""
@@ -336,9 +319,12 @@ def policy_value(policy: Policy, key: str) -> Any:
     container = getattr(policy, section, None)
     if container is None:
         return None
+    name, _, part = name.partition(".")
     value = getattr(container, name, None)
     if value is None and section == "require":
         value = dict(policy.require_extra).get(name)
+    if part and value is not None:  # a key inside a mapping (require.licence.spdx)
+        value = getattr(value, part, None)
     return value if value not in ((), None) else None
 
 
@@ -374,8 +360,14 @@ def value_kind(key: str) -> str | None:
     """
     section, _, name = key.partition(".")
     model = {"require": Require, "exclude": Exclude, "only": Only}.get(section)
+    name, _, part = name.partition(".")
     if model is None or name not in model.model_fields:
         return None
+    if part:  # a key inside a mapping (require.licence.spdx)
+        inner, _, _ = unpack(field_type(model, name))
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel) and part in inner.model_fields):
+            return None
+        model, name = inner, part
     base, meta, _ = unpack(field_type(model, name))
     marker = next((m for m in meta if isinstance(m, ValueKind)), None)
     if marker is not None:
@@ -394,6 +386,7 @@ def value_kind(key: str) -> str | None:
 def all_field_names() -> frozenset[str]:
     """Every field name of every policy model (to tell a key from a list index in an error)."""
     names: set[str] = set()
-    for cls in (Policy, Licensee, Require, PriceCap, LicenceRequirement, SelfHosting, Exclude, Only):
+    for cls in (Policy, Licensee, Require, PriceCap, LicenceRequirement, SelfHosting, Exclude, Only, ResidencySplit,
+                Workload):
         names.update(cls.model_fields)
     return frozenset(names)

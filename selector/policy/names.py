@@ -37,6 +37,8 @@ def vocabulary_from(facts: FactIndex, places: Jurisdictions, regions: dict[str, 
         modalities=slugs(SEL.Modality),
         certifications=slugs(SEL.Certification),
         regions=frozenset(regions),
+        licences=frozenset(str(f.object) for n in facts.instances(SEL.Licence) for f in facts.values(n, SEL.spdxId)),
+        precisions=slugs(SEL.Precision),
     )
 
 

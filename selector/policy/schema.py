@@ -27,6 +27,8 @@ NAME_DEFS = {
     "modalities": ("Modality", "A modality the knowledge base knows (case-insensitive)."),
     "certifications": ("Certification", "A certification the knowledge base knows (case-insensitive)."),
     "regions": ("RegionCode", "A region code the knowledge base knows (case-insensitive)."),
+    "licences": ("LicenceId", "A licence id the knowledge base knows: SPDX or LicenseRef- (case-insensitive)."),
+    "precisions": ("Precision", "A serving precision the knowledge base knows (bf16, fp8, ...; case-insensitive)."),
 }
 PATTERN_DEF = ("NamePattern", {
     "description": "A shell-style pattern (*, ?, [...]), matched case-insensitively; it must match at least one "

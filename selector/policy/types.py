@@ -18,7 +18,7 @@ from pydantic_core import CoreSchema, core_schema
 
 
 class Conflict(ValueError):
-    """A rule that ties several keys of one mapping together, with the key to blame."""
+    """A rule that ties several keys of one mapping together, with the key to blame (dotted for a nested one)."""
 
     def __init__(self, problem: str, *, key: str | None = None, hint: str | None = None) -> None:
         super().__init__(problem)
@@ -83,6 +83,11 @@ def optional_list(item: Any) -> Any:
     return Annotated[tuple[item, ...], Unique()]
 
 
+def alternatives(base: Any) -> tuple[Any, ...]:
+    """The alternatives of a union type (one value may take either form), or ``()`` for any other type."""
+    return get_args(base) if get_origin(base) in (Union, types.UnionType) else ()
+
+
 def field_type(cls: type[BaseModel], name: str) -> Any:
     """A model field's full type, with its constraints, as one ``Annotated`` type."""
     info = cls.model_fields[name]
@@ -99,7 +104,10 @@ def is_none(annotation: Any) -> bool:
 
 
 def unpack(annotation: Any) -> tuple[Any, list[Any], bool]:
-    """Split a type into its base type, its constraint markers, and whether ``None`` is allowed."""
+    """Split a type into its base type, its constraint markers, and whether ``None`` is allowed.
+
+    A union of several alternatives (besides ``None``) is returned as that union.
+    """
     meta: list[Any] = []
     optional = False
     while True:
@@ -111,7 +119,8 @@ def unpack(annotation: Any) -> tuple[Any, list[Any], bool]:
             options = [arg for arg in get_args(annotation) if not is_none(arg)]
             optional = optional or len(options) < len(get_args(annotation))
             if len(options) != 1:
-                raise TypeError(f"no check for the policy type {annotation!r}")
+                # Alternatives (a list, or a mapping): the checker picks one by the value's shape.
+                return Union[tuple(options)], meta, optional
             annotation = options[0]
         else:
             return annotation, meta, optional

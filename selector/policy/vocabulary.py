@@ -20,8 +20,9 @@ class PolicyVocabulary:
 
     Each field is the set of valid spellings of one kind of value: jurisdiction
     codes (``EU``, ``EEA``, ``DE``, ``US``), model, maker and provider slugs, provider
-    kinds, modalities, certifications, and region codes usable in
-    ``self_hosting.regions``. Values in a policy are matched case-insensitively and
+    kinds, modalities, certifications, region codes usable in
+    ``self_hosting.regions``, licence ids (SPDX or ``LicenseRef-``) and serving
+    precisions (``bf16``, ``fp8``). Values in a policy are matched case-insensitively and
     replaced by the spelling given here; a jurisdiction alias people type (``UK``)
     is replaced by its code (``GB``) where the vocabulary has it and not the alias.
     Any iterable of strings is accepted and stored as a ``frozenset``.
@@ -35,6 +36,8 @@ class PolicyVocabulary:
     modalities: frozenset[str] = frozenset()
     certifications: frozenset[str] = frozenset()
     regions: frozenset[str] = frozenset()
+    licences: frozenset[str] = frozenset()
+    precisions: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for each in dataclasses.fields(self):
@@ -115,6 +118,8 @@ ProviderKind = _vocab("provider_kinds", "provider kind", "a provider kind", "pro
 Modality = _vocab("modalities", "modality", "a modality", "modalities")
 Certification = _vocab("certifications", "certification", "a certification", "certifications")
 Region = _vocab("regions", "region", "a region code", "region codes")
+LicenceId = _vocab("licences", "licence id", "an SPDX licence id", "SPDX licence ids")
+Precision = _vocab("precisions", "precision", "a precision", "precisions")
 ModelPattern = _vocab("models", "model", "a model slug or pattern", "model slugs or patterns", True)
 MakerPattern = _vocab("makers", "maker", "a maker slug or pattern", "maker slugs or patterns", True)
 ProviderPattern = _vocab("providers", "provider", "a provider slug or pattern", "provider slugs or patterns", True)

@@ -12,7 +12,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from selector.policy.types import OneOrMany, unpack
+from selector.policy.types import OneOrMany, alternatives, unpack
 from selector.policy.vocabulary import Vocab, closest
 
 
@@ -22,8 +22,10 @@ def phrase(annotation: Any) -> str:
     vocab = next((m for m in meta if isinstance(m, Vocab)), None)
     if vocab is not None:
         return vocab.phrase
+    if alternatives(base):
+        return ", or ".join(phrase(option) for option in alternatives(base))
     if isinstance(base, type) and issubclass(base, BaseModel):
-        return "a mapping"
+        return getattr(base, "value_phrase", "a mapping")
     if get_origin(base) is Literal:
         options = [json_word(option) for option in get_args(base)]
         return options[0] if len(options) == 1 else "one of " + ", ".join(options)

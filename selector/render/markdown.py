@@ -85,10 +85,12 @@ def render_markdown(report: Report, show_denied: bool = False) -> str:
     ]
     allowed = report.allowed()
     if allowed:
-        lines += ["| rank | candidate | lifecycle | warnings | obligations |", "|---|---|---|---|---|"]
+        lines += ["| rank | candidate | lifecycle | ranked by | warnings | obligations |", "|---|---|---|---|---|---|"]
         for d in allowed:
             flag = _cell(d.lifecycle.flag) if d.lifecycle.flag else (d.lifecycle.status or "not recorded")
-            lines.append(f"| {d.rank} | {_code(d.candidate.id)} | {flag} | {len(d.warnings)} | {len(d.obligations)} |")
+            ranked = _cell("; ".join(f"{name}: {value}" for name, value in d.ranked_by))
+            lines.append(f"| {d.rank} | {_code(d.candidate.id)} | {flag} | {ranked} | {len(d.warnings)} | "
+                         f"{len(d.obligations)} |")
     else:
         lines.append("No candidate satisfies the policy.")
     failed = tuple(d for d in report.denied() if not d.denied_on_unknown)

@@ -37,7 +37,7 @@ def reference(engine: Engine, policy: Policy) -> list[tuple[str, str, tuple]]:
     """Every candidate decided rule by rule: allowed ones in ranking order, then denied ones by id."""
     rules = engine.active_rules(policy)
     decided = [(c, engine.decide(c, policy, rules)) for c in engine.candidates]
-    allowed = sorted((rank_key(engine, c, policy.prefer)[0], c.id, d) for c, d in decided if d.allowed)
+    allowed = sorted((rank_key(engine, c, policy.prefer, policy.workload)[0], c.id, d) for c, d in decided if d.allowed)
     denied = [(c.id, d) for c, d in decided if not d.allowed]
     return [(cid, d.outcome, tuple((r.rule, r.verdict) for r in d.results)) for _, cid, d in allowed] + [
         (cid, d.outcome, tuple((r.rule, r.verdict) for r in d.results)) for cid, d in denied
@@ -101,6 +101,16 @@ SIBLINGS = {
          (TARGET.rus, RDF.type, SEL.Region), (TARGET.rus, SEL.country, LOC.US)],
         {"residency": "EU"},
     ),
+    "storage place, judged apart from processing": (
+        [(T0, SEL.processingIn, LOC.DE), (T1, SEL.processingIn, LOC.DE),
+         (T0, SEL.storageIn, LOC.DE), (T1, SEL.storageIn, LOC.US)],
+        {"residency": {"processing": "EU", "storage": "EU"}},
+    ),
+    "price multiplier under a monthly cost cap": (
+        [(OFFER, SEL.inputPricePerMTok, Literal(3)), (OFFER, SEL.outputPricePerMTok, Literal(3)),
+         (T1, SEL.priceMultiplier, Literal(2))],
+        {"max_monthly_cost_usd": 1500},
+    ),
     "training stated at the target": (
         [(PROVIDER.p0, SEL.trainsOnInputs, Literal(False)), (T1, SEL.trainsOnInputs, Literal(True))],
         {"training_on_inputs": False},
@@ -118,7 +128,7 @@ def test_targets_of_one_offering_are_told_apart(name: str) -> None:
     )
     with scratch() as root:
         both = pair(world, root)
-        data = {"version": 1, "name": "siblings", "require": require, "unknown": "warn"}
+        data = {"version": 1, "name": "siblings", "require": require, "unknown": "warn", **WORKLOAD}
         policy = both.policy(data, root / "policy.yaml")
         engine = both.engine
         assert_same(engine, policy)
@@ -147,7 +157,7 @@ def test_vectorised_columns_decide_the_same(shipped, path: Path, monkeypatch) ->
 
 #: Values for every require key over the shipped knowledge base's names, loosest to tightest where ordered.
 SHIPPED_VALUES = {
-    "residency": ["EU", "US", ["EU", "CH"], "DE"],
+    "residency": ["EU", "US", ["EU", "CH"], "DE", {"processing": "EU", "storage": "EEA"}, {"storage": "US"}],
     "min_context_tokens": [8000, 128000, 200000, 1000000],
     "min_output_tokens": [4000, 32000, 128000],
     "max_retention_days": [30, 1, 0],
@@ -162,13 +172,19 @@ SHIPPED_VALUES = {
     "max_price_per_mtok": [{"input": 5}, {"output": 20}, {"input": 1, "output": 4}],
     "provider_headquarters": [["US"], ["EU"], ["FR", "DE"]],
     "certifications": [["iso-27001"], ["soc-2-type-2"], ["iso-27001", "iso-42001"]],
-    "licence": [{"commercial_use": True}, {"commercial_use": True, "modify": True}],
+    "licence": [{"commercial_use": True}, {"commercial_use": True, "modify": True}, {"spdx": ["Apache-2.0", "MIT"]}],
+    "serving_precision": [["fp8"], ["bf16", "fp16", "fp8"], ["int4", "mxfp4"]],
+    "min_tool_call_success": [0.95, 1],
+    "max_monthly_cost_usd": [500, 5000, 50000],
 }
 ONLY = [
     {"models": ["claude-sonnet-*", "gpt-5*"]},
     {"makers": ["anthropic", "mistral-ai"], "providers": ["aws-bedrock", "vertex-ai", "openrouter"]},
     {"providers": ["*-api"]},
 ]
+#: A month of use, for the monthly cost cap and lowest_workload_cost (300,000 requests of 1,000 and 200 tokens).
+WORKLOAD = {"workload": {"requests_per_month": 300_000, "input_tokens_per_request": 1000,
+                         "output_tokens_per_request": 200, "cached_input_share": 0.25}}
 LICENSEES = [
     None,
     {"domicile": "DE", "monthly_active_users": 2_000_000, "monthly_revenue_usd": 5_000_000, "use": "commercial"},
@@ -191,7 +207,10 @@ def shipped_policies(draw) -> dict:
         data.setdefault("exclude", {})["provider_headquarters"] = [draw(st.sampled_from(["CN", "US", "EU"]))]
     if draw(st.booleans()):
         data["only"] = draw(st.sampled_from(ONLY))
-    data["prefer"] = draw(st.lists(st.sampled_from(["lowest_price", "largest_context", "newest"]), max_size=2, unique=True))
+    data["prefer"] = draw(st.lists(st.sampled_from(["lowest_price", "largest_context", "newest", "lowest_workload_cost"]),
+                                   max_size=2, unique=True))
+    if "max_monthly_cost_usd" in data["require"] or "lowest_workload_cost" in data["prefer"]:
+        data.update(WORKLOAD)
     data["unknown"] = draw(st.sampled_from(["fail", "warn"]))
     return data
 

@@ -45,10 +45,10 @@ from selector.yamlfile import read_yaml
 TESTS = Path(__file__).resolve().parents[1]
 
 #: Keys lint reports whatever the knowledge base says (a key other keys make pointless).
-POINTLESS = {"self_hosting", "require.licence.commercial_use"}
+POINTLESS = {"self_hosting", "require.licence.commercial_use", "workload"}
 
 
-def _world():
+def _world(*extra):
     """Three deployments of m0: p0 (a cloud run by an EU company, in DE, 128K context, tool calling,
     SOC2), p1 (a cloud run by a US company, in the US, 32K context), self (a self-hosted runtime).
     Switzerland is a country nothing runs in."""
@@ -66,6 +66,7 @@ def _world():
         (PROVIDER.p0, SEL.certification, SEL.SOC2Placeholder),
         (SEL.SOC2Placeholder, RDF.type, SEL.Certification), (SEL.SOC2Placeholder, SEL.slug, Literal("SOC2")),
         (SEL.ISOPlaceholder, RDF.type, SEL.Certification), (SEL.ISOPlaceholder, SEL.slug, Literal("ISO27001")),
+        *extra,
         kinds={"p0": SEL.CloudPlatform, "p1": SEL.CloudPlatform, "self": SEL.SelfHostedRuntime},
     )
 
@@ -73,6 +74,14 @@ def _world():
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     return pair(_world(), tmp_path_factory.mktemp("lint-world"))
+
+
+@pytest.fixture(scope="module")
+def priced(tmp_path_factory):
+    """The same world where p1's offering is priced: $3 input, $15 output per million tokens."""
+    offering = OFFERING["m0--p1"]
+    prices = ((offering, SEL.inputPricePerMTok, Literal(3)), (offering, SEL.outputPricePerMTok, Literal(15)))
+    return pair(_world(*prices), tmp_path_factory.mktemp("lint-priced"))
 
 
 def _lint(both, tmp_path: Path, text: str) -> list[Finding]:
@@ -115,6 +124,14 @@ def test_a_residency_no_processing_place_satisfies(world, tmp_path) -> None:
     findings = _lint(world, tmp_path, text)
     assert _short(findings) == [("require.residency", "unsatisfiable", 4)]
     assert "no processing location" in findings[0].reason
+
+
+def test_a_split_residency_is_reported_on_its_side(world, tmp_path) -> None:
+    text = ("version: 1\nname: r\nrequire:\n  residency:\n    processing: EU\n    storage: CH\n"
+            "self_hosting:\n  jurisdiction: US\n")
+    findings = _lint(world, tmp_path, text)
+    assert _short(findings) == [("require.residency.storage", "unsatisfiable", 6)]
+    assert "no storage location" in findings[0].reason
 
 
 def test_residency_and_headquarters_that_cannot_co_occur(world, tmp_path) -> None:
@@ -165,6 +182,45 @@ def test_requirements_that_only_fail_all_together(world, tmp_path) -> None:
     findings = _lint(world, tmp_path, text)
     assert _short(findings) == [("require", "contradiction", 3), ("self_hosting", "contradiction", 8)]
     assert "exclude.providers, require.provider_headquarters, require.residency" in findings[0].reason
+
+
+WORKLOAD = ("workload:\n  requests_per_month: 200000\n  input_tokens_per_request: 6000\n"
+            "  output_tokens_per_request: 800\n")
+
+
+def test_a_workload_no_deployment_has_prices_for(world, tmp_path) -> None:
+    text = "version: 1\nname: w\nprefer: [lowest_workload_cost]\n" + WORKLOAD
+    findings = _lint(world, tmp_path, text)
+    assert _short(findings) == [("workload", "unsatisfiable", 4)]
+    assert "records both an input and an output price" in findings[0].reason
+
+
+def test_a_cost_cap_with_no_priced_deployment(world, tmp_path) -> None:
+    text = "version: 1\nname: w\nrequire:\n  max_monthly_cost_usd: 5000\n" + WORKLOAD
+    findings = _lint(world, tmp_path, text)
+    assert _short(findings) == [("require.max_monthly_cost_usd", "unsatisfiable", 4), ("workload", "unsatisfiable", 5)]
+
+
+def test_a_cost_cap_below_the_cheapest_deployment(priced, tmp_path) -> None:
+    """200,000 x (6,000 x $3 + 800 x $15) / 1M = $6,000 a month on p1, the only priced deployment."""
+    text = "version: 1\nname: w\nrequire:\n  max_monthly_cost_usd: 5000\n" + WORKLOAD
+    findings = _lint(priced, tmp_path, text)
+    assert _short(findings) == [("require.max_monthly_cost_usd", "unsatisfiable", 4)]
+    assert "lowest estimated monthly cost of the workload is $6,000.00, more than $5,000.00" in findings[0].reason
+    assert _lint(priced, tmp_path, text.replace("5000", "6000")) == []
+
+
+def test_a_workload_priced_only_where_other_requirements_deny(priced, tmp_path) -> None:
+    """Only p1 is priced, and residency in the EU leaves p0 (and self-hosting) alone."""
+    text = "version: 1\nname: w\nrequire:\n  residency: EU\nprefer: [lowest_workload_cost]\n" + WORKLOAD
+    findings = _lint(priced, tmp_path, text)
+    assert _short(findings) == [("workload", "unsatisfiable", 6)]
+    assert _lint(priced, tmp_path, text.replace("residency: EU", "residency: US")) == []
+
+
+def test_a_workload_nothing_uses(priced, tmp_path) -> None:
+    findings = _lint(priced, tmp_path, "version: 1\nname: w\n" + WORKLOAD)
+    assert _short(findings) == [("workload", "contradiction", 3)]
 
 
 # ---------------------------------------------------------------------------

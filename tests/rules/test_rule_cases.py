@@ -131,3 +131,27 @@ def test_an_allow_list_of_makers_is_unknown_when_the_makers_may_be_more(tmp_path
     assert "values of sel:maker for" in result.reason and not decision.allowed
     selection = engine.selection(load_policy(policy_file, engine.vocabulary()))
     assert "m1@cloud/eu-central-1" not in selection.allowed_ids()
+
+
+def test_lowest_workload_cost_ranks_by_the_estimate_and_unknown_prices_last(tmp_path: Path) -> None:
+    """m1 costs 200 x (1,000 x $3 + 100 x $15) / 1M = $0.90 at each of its targets but eu-west-1, where a 1.1
+    uplift makes it $0.99; m2 records no output price: it ranks last, saying why."""
+    facts = (
+        "offering:m1--cloud sel:inputPricePerMTok 3 ; sel:outputPricePerMTok 15 .\n"
+        "target:cloud--eu-west-1 sel:priceMultiplier 1.1 .\n"
+        "offering:m2--cloud sel:inputPricePerMTok 0.01 .\n"
+    )
+    engine = Engine(load_knowledge_base(base_dir=_world(tmp_path, facts)), RULES)
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text(yaml.safe_dump({
+        "version": 1, "name": "rank", "prefer": ["lowest_workload_cost"],
+        "workload": {"requests_per_month": 200, "input_tokens_per_request": 1000, "output_tokens_per_request": 100},
+        "exclude": {"providers": ["router", "selfrun"]},
+    }), encoding="utf-8")
+    report = engine.select(load_policy(policy_file, engine.vocabulary()), denied=False)
+    ranked = [(d.candidate.id, dict(d.ranked_by)["lowest_workload_cost"]) for d in report.allowed()]
+    assert ranked[0] == ("m1@cloud/eu-central-1",
+                         "$0.90/month = 200 requests x (1,000 input tokens x $3 + 100 output tokens x $15) / 1M")
+    assert ranked[-2][0] == "m1@cloud/eu-west-1"
+    assert ranked[-2][1].startswith("$0.99/month") and ranked[-2][1].endswith("(prices x 1.1 at eu-west-1)")
+    assert ranked[-1] == ("m2@cloud/eu-central-1", "unknown: no output price recorded for m2@cloud; ranked last")
