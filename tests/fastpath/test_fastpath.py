@@ -216,7 +216,7 @@ def shipped_policies(draw) -> dict:
 
 
 # Each example evaluates every shipped candidate rule by rule (about 1,650 since the catalog layer).
-@settings(max_examples=examples(15, 2000), deadline=None, suppress_health_check=SLOW_OK)
+@settings(max_examples=examples(8, 2000), deadline=None, suppress_health_check=SLOW_OK)
 @given(shipped_policies())
 def test_shipped_knowledge_base_random_policies(shipped, tmp_path_factory, data) -> None:
     path = tmp_path_factory.mktemp("policy") / "policy.yaml"

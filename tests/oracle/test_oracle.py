@@ -84,7 +84,7 @@ def _check(world: World, data: dict) -> None:
     )
 
 
-@settings(max_examples=examples(1000), deadline=None, suppress_health_check=SLOW_OK)
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=SLOW_OK)
 @given(cases())
 def test_engine_agrees_with_the_oracle(case) -> None:
     world, data = case

@@ -18,7 +18,7 @@ from .deletion import Deletions
 
 HERE = Path(__file__).resolve().parent
 LONG = os.environ.get("SELECTOR_LONG") == "1"
-SAMPLE = 25
+SAMPLE = 6
 
 
 @pytest.fixture(scope="module")
