@@ -30,8 +30,9 @@ def _price(engine: "Engine", c: "Candidate") -> Keyed:
         if not known:
             return _MISSING, "unknown"
         prices.append(max(known))
-    multiplier = engine.facts.one(c.target, SEL.priceMultiplier)
-    factor = (number(multiplier.object) if multiplier else None) or Decimal(1)
+    # Several stated multipliers rank by the highest, as the price cap judges them.
+    factors = [v for v in (number(m) for m in engine.facts.objects(c.target, SEL.priceMultiplier)) if v is not None]
+    factor = max(factors, default=None) or Decimal(1)
     prices = [p * factor for p in prices]
     return sum(prices), f"${prices[0].normalize():f} / ${prices[1].normalize():f} per Mtok"
 

@@ -239,7 +239,9 @@ def test_ranking_reads_the_strictest_of_several_values(tmp_path: Path) -> None:
         "<urn:x:b> { offering:gemini-2.5-flash--vertex-ai sel:inputPricePerMTok 9.0 ; sel:contextWindow 300000 . }\n"
         # Two values of one property in one layer: the layer says they are all (see the ontology's closed world).
         "<urn:x:a> { offering:gemini-2.5-flash--vertex-ai sel:closedList [ sel:listOf sel:inputPricePerMTok ; "
-        "sel:listLength 2 ] , [ sel:listOf sel:contextWindow ; sel:listLength 2 ] . }\n",
+        "sel:listLength 2 ] , [ sel:listOf sel:contextWindow ; sel:listLength 2 ] . }\n"
+        "<urn:x:a> { <https://w3id.org/selector/kb/target/vertex-ai--europe-west4> sel:priceMultiplier 1.1 . }\n"
+        "<urn:x:b> { <https://w3id.org/selector/kb/target/vertex-ai--europe-west4> sel:priceMultiplier 1.5 . }\n",
         encoding="utf-8",
     )
     selector = Selector(overlays=(overlay,))
@@ -247,4 +249,4 @@ def test_ranking_reads_the_strictest_of_several_values(tmp_path: Path) -> None:
     policy = selector.load_policy(ROOT / "examples" / "eu-finetune-long-context.yaml").on(date(2026, 10, 1))
     report = selector.select(policy)
     (flash,) = [d for d in report.decisions if d.candidate.id == "gemini-2.5-flash@vertex-ai/europe-west4"]
-    assert dict(flash.ranked_by) == {"largest_context": "300,000 tokens", "lowest_price": "$9 / $2.5 per Mtok"}
+    assert dict(flash.ranked_by) == {"largest_context": "300,000 tokens", "lowest_price": "$13.5 / $3.75 per Mtok"}
