@@ -67,7 +67,7 @@ def diff(constraints, constraints_a, constraints_b, kb_a, kb_b, rev_a, rev_b, fm
     """
     policy_a, policy_b = _policy_paths(constraints, constraints_a, constraints_b)
     if not (kb_a or kb_b or rev_a or rev_b or policy_a != policy_b):
-        raise UsageError("nothing to compare", key="diff",
+        raise UsageError("nothing to compare: both sides are the same",
                          hint="give --kb-a/--kb-b, --rev-a/--rev-b, or --constraints-a and --constraints-b")
     check_output(output, (policy_a, policy_b, *kb, *kb_a, *kb_b))
     with tempfile.TemporaryDirectory(prefix="selector-diff-") as scratch:

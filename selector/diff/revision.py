@@ -64,7 +64,7 @@ def ontology_at(revision: str, into: Path, *, cwd: Path, key: str) -> tuple[Path
         commit = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root, key).decode().strip()
     except _GitFailed:
         raise SelectorError(
-            f"unknown revision {revision!r} in {root}", key=key, hint="e.g. main, HEAD~1 or a commit id (git log lists them)"
+            f"unknown revision {revision!r}", key=key, hint="e.g. main, HEAD~1 or a commit id (git log lists them)"
         ) from None
     try:
         archive = _git(["archive", "--format=tar", commit, "--", ONTOLOGY], root, key)
