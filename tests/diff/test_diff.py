@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 ROOT = TESTS.parent
 MISSION = ROOT / "examples" / "eu-finetune-long-context.yaml"
-CORRECTION = HERE / "storage-correction.trig"
+CORRECTION = ROOT / "examples" / "overlays" / "vertex-eu-storage-correction.trig"
 FLIPPED = "gemini-3.5-flash@vertex-ai/eu"
 
 
@@ -58,9 +58,9 @@ def test_a_fact_correction_names_the_flipped_candidate_the_rule_and_the_fact(cor
     (new,) = change.only_b
     assert (new.subject, new.predicate, new.object) == ("target:vertex-ai--eu", "sel:storageIn", "loc:US")
     assert (new.source, new.as_of, new.layer) == ("https://example.com/reviews/vertex-eu-storage", "2026-11-20",
-                                                  "storage-correction.trig")
+                                                  "vertex-eu-storage-correction.trig")
     assert [(f.predicate, f.object) for f in change.only_a] == [("sel:storageIn", "loc:EU")]
-    assert corrected.a.allowed == corrected.b.allowed + 1 and corrected.a.layers + ("storage-correction.trig",) == corrected.b.layers
+    assert corrected.a.allowed == corrected.b.allowed + 1 and corrected.a.layers + ("vertex-eu-storage-correction.trig",) == corrected.b.layers
 
 
 def test_every_format_shows_the_flip_and_is_deterministic(corrected) -> None:
