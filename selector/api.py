@@ -23,8 +23,11 @@ class Selector:
     >>> s.allows("gemini-2.5-pro@vertex-ai/europe-west4", policy).allowed  # doctest: +SKIP
     """
 
-    def __init__(self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = ()) -> None:
-        self.engine: Engine = compiled_engine(tuple(overlays), tuple(rules_dirs))
+    def __init__(
+        self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = (), *, base_dir: Path | None = None
+    ) -> None:
+        """Compile (or load from the cache) the engine; ``base_dir`` replaces the shipped ontology folder."""
+        self.engine: Engine = compiled_engine(tuple(overlays), tuple(rules_dirs), base_dir)
         self.rules: tuple[Rule, ...] = self.engine.rules
         self._checked: dict[int, tuple[Policy, Policy]] = {}
 

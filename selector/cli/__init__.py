@@ -72,6 +72,7 @@ COMMANDS = {
     "select": ("selector.cli.select", "select"),
     "check": ("selector.cli.select", "check"),
     "explain": ("selector.cli.select", "explain"),
+    "diff": ("selector.cli.diff", "diff"),
     "schema": ("selector.cli.policy", "schema"),
     "policy": ("selector.cli.policy", "policy"),
     "rules": ("selector.cli.rules", "rules"),

@@ -164,16 +164,19 @@ def _secret(folder: Path) -> bytes | None:
     return found if found is not None and len(found) == 32 else None
 
 
-def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path]) -> str | None:
+def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path], base_dir: Path | None = None) -> str | None:
     """The digest of every input the engine is compiled from, or None if one cannot be read.
 
     An input that is not a regular file, or is larger than the loaders accept, gives no
-    key (and is never read whole): the loaders then report it as bad input.
+    key (and is never read whole): the loaders then report it as bad input. The
+    ontology's files are named by their path inside the ontology folder (as the
+    trails show them), so two folders with the same files give the same key.
     """
     digest = hashlib.sha256(FORMAT + sys.version.encode())
+    base = Path(base_dir) if base_dir is not None else ontology_dir()
     groups = [
         ("code", sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "schemas").glob("*.json"))),
-        ("ontology", [ontology_dir() / "selector.ttl"] + sorted((ontology_dir() / "kb").rglob("*.trig"))),
+        ("ontology", [base / "selector.ttl"] + sorted((base / "kb").rglob("*.trig"))),
         ("overlays", list(overlays)),
         ("rules", sorted(rules_dir().glob("*.yaml"))),
     ]
@@ -184,7 +187,8 @@ def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path]) -> str | Non
             digest.update(group.encode())
             for path in paths:
                 data = read_bounded(Path(path), MAX_INPUT_BYTES)
-                name = str(path).encode()
+                shown = f"{base.name}/{Path(path).relative_to(base).as_posix()}" if group == "ontology" else str(path)
+                name = shown.encode()
                 digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
     except OSError:
         return None
@@ -273,11 +277,13 @@ def _prune(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
+def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path], base_dir: Path | None = None):
     """The engine for the shipped base plus overlays and rules: from the cache when it matches, else compiled.
 
-    Bad input is reported exactly as an uncached load would report it, because a
-    file that cannot be read gives no key and so goes through the normal loaders.
+    ``base_dir`` is another ontology folder to use as the base (an earlier revision of
+    the shipped one, say). Bad input is reported exactly as an uncached load would
+    report it, because a file that cannot be read gives no key and so goes through the
+    normal loaders.
     """
     # Imported here, not at the top, to keep start-up fast: validation (and networkx)
     # is needed only when the engine is compiled, never when it comes from the cache.
@@ -285,13 +291,13 @@ def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
 
     configured = cache_dir()
     folder = private_folder(configured) if configured is not None else None
-    key = input_key(overlays, rules_dirs) if folder is not None else None
+    key = input_key(overlays, rules_dirs, base_dir) if folder is not None else None
     if key is not None:
         engine = read(folder, key)
         if isinstance(engine, Engine):
             return engine
     rules = load_rules(tuple(rules_dirs), kinds=KINDS)
-    knowledge_base = load_knowledge_base(tuple(overlays))
+    knowledge_base = load_knowledge_base(tuple(overlays), base_dir=base_dir)
     problem = overlay_error(knowledge_base)
     if problem is not None:
         raise problem
