@@ -24,13 +24,13 @@ from selector.text import printable
 
 @click.command()
 @constraints_option
-@click.option("--to", "to", required=True, type=click.Choice(TARGETS),
+@click.option("--to", "to", type=click.Choice(TARGETS),
               help="The gateway: litellm (a proxy config.yaml) or openrouter (the request's provider object, JSON).")
 @click.option("--output", type=PATH, metavar="FILE", help="Write to FILE (whole or not at all) instead of stdout.")
 @as_of_option
 @kb_option
 @rules_option
-def export(constraints: Path, to: str, output: Path | None, as_of, kb, rules) -> int:
+def export(constraints: Path, to: str | None, output: Path | None, as_of, kb, rules) -> int:
     """The deployments a policy allows, as a gateway's configuration, in rank order.
 
     Never silently weaker: an allowed deployment the gateway cannot express is left out
@@ -44,6 +44,8 @@ def export(constraints: Path, to: str, output: Path | None, as_of, kb, rules) ->
       selector export --constraints examples/approved-clouds-monthly-budget.yaml --to litellm --output config.yaml
       selector export --constraints policy.yaml --to openrouter
     """
+    if to is None:
+        raise click.UsageError(f"Missing option '--to': expected {' or '.join(TARGETS)}, e.g. --to litellm")
     check_output(output, (constraints, *kb))
     selector = open_selector(kb, rules)
     report = selector.select(dated(selector.load_policy(constraints), as_of), denied=to == "openrouter")
