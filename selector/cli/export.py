@@ -19,7 +19,7 @@ from selector.cli.options import (
 from selector.cli.select import dated
 from selector.export import TARGETS, render
 from selector.export import export as export_report
-from selector.text import printable
+from selector.text import plural, printable
 
 
 @click.command()
@@ -51,8 +51,12 @@ def export(constraints: Path, to: str | None, output: Path | None, as_of, kb, ru
     report = selector.select(dated(selector.load_policy(constraints), as_of), denied=to == "openrouter")
     result = export_report(selector.engine, report, to)
     write(render(result, report), output)
-    for line in result.warnings:
-        click.echo(printable(f"selector export: warning: {line}"), err=True)
-    for left in result.not_exported if result.complete else ():
-        click.echo(printable(f"selector export: not exported: {left.candidate}: {left.reason}"), err=True)
+    if result.complete:  # a config file: what it could not say is in comments, and here
+        for line in result.warnings:
+            click.echo(printable(f"selector export: warning: {line}"), err=True)
+        for left in result.not_exported:
+            click.echo(printable(f"selector export: not exported: {left.candidate}: {left.reason}"), err=True)
+    elif result.warnings:  # a JSON document: its "warnings" list says it all
+        click.echo(f"selector export: {plural(len(result.warnings), 'warning')}: what the object cannot enforce is "
+                   "listed under \"warnings\"", err=True)
     return result.exit_code
