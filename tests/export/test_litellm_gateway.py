@@ -71,3 +71,29 @@ def test_every_model_is_in_the_litellm_catalog(configs) -> None:
     catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
     models = [e["litellm_params"]["model"] for c in configs for e in c["model_list"]]
     assert [m for m in models if not known_to_catalog(m, catalog)] == []
+
+
+def test_every_mapped_provider_and_target_is_in_the_knowledge_base(shipped) -> None:
+    from selector.export.common import mapping
+
+    known = {(c.provider_slug, c.target_slug) for c in shipped.engine.candidates}
+    providers = {p for p, _ in known}
+    for name in ("litellm", "openrouter"):
+        data = mapping(name)
+        assert data["read_on"], name
+    litellm_map = mapping("litellm")["providers"]
+    for slug, entry in litellm_map.items():
+        assert slug in providers, slug
+        assert entry["prefix"] and entry["docs"].startswith("https://docs.litellm.ai/docs/providers/"), slug
+        for target in entry["targets"]:
+            assert target == "*" or (slug, target) in known, (slug, target)
+    for slug in mapping("openrouter")["upstreams"]:
+        assert slug in providers, slug
+    assert {t for t in mapping("openrouter")["targets"]} <= {t for p, t in known if p == "openrouter"}
+
+
+def test_every_litellm_prefix_is_a_litellm_provider(litellm) -> None:
+    from selector.export.common import mapping
+
+    names = {getattr(p, "value", p) for p in litellm.provider_list}
+    assert {e["prefix"] for e in mapping("litellm")["providers"].values()} <= names
