@@ -146,3 +146,11 @@ def test_hostile_text_in_a_policy_name_stays_inside_a_comment(tmp_path: Path) ->
         return
     config = yaml.safe_load(result.stdout)
     assert config["model_list"], result.stdout
+
+
+def test_as_of_decides_on_that_date() -> None:
+    result = run("export", "--constraints", MISSION, "--to", "litellm", "--as-of", "2027-06-01")
+    config = yaml.safe_load(result.stdout)
+    assert result.exit_code == 1
+    assert config["model_list"] == []  # gemini-3.5-flash retires on 2027-05-19; the rest is self-hosted
+    assert "as of 2027-06-01" in result.stdout
