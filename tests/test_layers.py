@@ -1,6 +1,6 @@
 """The package's import layers, read from its source: imports run one way, and no cycle.
 
-    cli -> diff -> api -> lint -> render, engine -> checks -> rules -> policy -> kb -> results, errors
+    cli -> diff -> api -> lint, export -> render, engine -> checks -> rules -> policy -> kb -> results, errors
 
 with ``text``, ``files``, ``paths``, ``yamlfile`` and ``gcpause`` as leaf utilities any
 layer may import (beside ``results`` and ``errors`` at the bottom). A module may import
@@ -28,6 +28,7 @@ RANK = {
     "diff": 10,
     "api": 9,
     "lint": 8,
+    "export": 8,
     "render": 7,
     "engine": 6,
     "checks": 5,

@@ -77,6 +77,7 @@ COMMANDS = {
     "policy": ("selector.cli.policy", "policy"),
     "rules": ("selector.cli.rules", "rules"),
     "kb": ("selector.cli.kb", "kb"),
+    "export": ("selector.cli.export", "export"),
 }
 
 
