@@ -23,8 +23,11 @@ class Selector:
     >>> s.allows("gemini-2.5-pro@vertex-ai/europe-west4", policy).allowed  # doctest: +SKIP
     """
 
-    def __init__(self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = ()) -> None:
-        self.engine: Engine = compiled_engine(tuple(overlays), tuple(rules_dirs))
+    def __init__(
+        self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = (), *, endpoint: str | None = None
+    ) -> None:
+        """``endpoint``: read the knowledge base ``selector kb publish`` wrote to this SPARQL server, not the files."""
+        self.engine: Engine = compiled_engine(tuple(overlays), tuple(rules_dirs), endpoint)
         self.rules: tuple[Rule, ...] = self.engine.rules
         self._checked: dict[int, tuple[Policy, Policy]] = {}
 

@@ -43,8 +43,10 @@ from rdflib import URIRef
 
 from selector.checks import KINDS
 from selector.engine import Engine
+from selector.errors import UsageError
 from selector.files import read_bounded
 from selector.gcpause import collector_paused
+from selector.kb.endpoint import load_from_endpoint, publication_record
 from selector.kb.load import load_knowledge_base
 from selector.kb.namespaces import namespace_term
 from selector.paths import ontology_dir, rules_dir
@@ -164,19 +166,24 @@ def _secret(folder: Path) -> bytes | None:
     return found if found is not None and len(found) == 32 else None
 
 
-def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path]) -> str | None:
+def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path], published: str | None = None) -> str | None:
     """The digest of every input the engine is compiled from, or None if one cannot be read.
 
     An input that is not a regular file, or is larger than the loaders accept, gives no
-    key (and is never read whole): the loaders then report it as bad input.
+    key (and is never read whole): the loaders then report it as bad input. ``published``
+    is the identity of a knowledge base read from a SPARQL store (its publication
+    record's fingerprint and content digest), which then stands for the files.
     """
     digest = hashlib.sha256(FORMAT + sys.version.encode())
-    groups = [
-        ("code", sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "schemas").glob("*.json"))),
-        ("ontology", [ontology_dir() / "selector.ttl"] + sorted((ontology_dir() / "kb").rglob("*.trig"))),
-        ("overlays", list(overlays)),
-        ("rules", sorted(rules_dir().glob("*.yaml"))),
-    ]
+    groups = [("code", sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "schemas").glob("*.json")))]
+    if published is None:
+        groups += [
+            ("ontology", [ontology_dir() / "selector.ttl"] + sorted((ontology_dir() / "kb").rglob("*.trig"))),
+            ("overlays", list(overlays)),
+        ]
+    else:
+        digest.update(b"published" + published.encode("utf-8"))
+    groups.append(("rules", sorted(rules_dir().glob("*.yaml"))))
     for folder in rules_dirs:
         groups.append(("extra-rules", sorted(Path(folder).glob("*.yaml"))))
     try:
@@ -273,28 +280,42 @@ def _prune(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path]):
+def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path], endpoint: str | None = None):
     """The engine for the shipped base plus overlays and rules: from the cache when it matches, else compiled.
 
     Bad input is reported exactly as an uncached load would report it, because a
     file that cannot be read gives no key and so goes through the normal loaders.
+    With ``endpoint`` (a SPARQL server's URL), the knowledge base is the one ``selector
+    kb publish`` wrote there (no overlays): its publication record is read on every
+    call, and the statements only when no engine for that record is cached (a read
+    checks them against the record's digest).
     """
     # Imported here, not at the top, to keep start-up fast: validation (and networkx)
     # is needed only when the engine is compiled, never when it comes from the cache.
     from selector.kb.validate import overlay_error
 
+    record = None
+    if endpoint is not None:
+        if overlays:
+            raise UsageError("--kb and --kb-endpoint cannot be combined",
+                             hint="publish the overlays with the base: selector kb publish --endpoint URL --kb FILE")
+        record = publication_record(endpoint)
     configured = cache_dir()
     folder = private_folder(configured) if configured is not None else None
-    key = input_key(overlays, rules_dirs) if folder is not None else None
+    published = record.identity if record is not None else None
+    key = input_key(overlays, rules_dirs, published) if folder is not None else None
     if key is not None:
         engine = read(folder, key)
         if isinstance(engine, Engine):
             return engine
     rules = load_rules(tuple(rules_dirs), kinds=KINDS)
-    knowledge_base = load_knowledge_base(tuple(overlays))
-    problem = overlay_error(knowledge_base)
-    if problem is not None:
-        raise problem
+    if endpoint is not None:
+        knowledge_base = load_from_endpoint(endpoint, record=record)
+    else:
+        knowledge_base = load_knowledge_base(tuple(overlays))
+        problem = overlay_error(knowledge_base)
+        if problem is not None:
+            raise problem
     engine = Engine(knowledge_base, rules)
     if key is not None:
         write(folder, key, engine)

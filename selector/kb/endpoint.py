@@ -27,7 +27,7 @@ from selector.kb import store
 from selector.kb.load import KnowledgeBase, Quad, fingerprint_of, sources_of
 from selector.kb.namespaces import SEL
 from selector.kb.parse import _quad_sort_key
-from selector.kb.sparql import TIMEOUT_SECONDS, Endpoint, endpoint, select_tsv
+from selector.kb.sparql import Endpoint, endpoint, select_tsv
 from selector.kb.store import META_GRAPH, RECORD
 
 _RECORD_QUERY = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }}"
@@ -35,22 +35,38 @@ _DATA_QUERY = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 _HINT = "publish it first: selector kb publish --endpoint URL"
 
 
-def load_from_endpoint(url: str, *, timeout: float = TIMEOUT_SECONDS) -> KnowledgeBase:
+def load_from_endpoint(url: str, *, record: "Record | None" = None, timeout: float | None = None) -> KnowledgeBase:
     """The knowledge base published at a SPARQL endpoint (the server's base URL), checked against its record.
 
     Raises a one-line KnowledgeBaseError naming the endpoint when it cannot be reached,
     answers an HTTP error, holds no publication record, or holds content that does
-    not match it.
+    not match it. ``record`` is the one :func:`publication_record` read, when read already.
     """
     target = endpoint(url)
-    record = _record(target, timeout)
+    if record is None:
+        record = publication_record(url, timeout=timeout)
     rows = _solutions(target, select_tsv(target, _DATA_QUERY, timeout), ("g", "s", "p", "o"))
     with collector_paused():
         return _rebuild(target, record, rows)
 
 
-class _Record:
-    """A publication record as read: layers, files, stored graphs, written literal forms, digests."""
+def publication_record(url: str, *, timeout: float | None = None) -> "Record":
+    """The publication record at a SPARQL endpoint (one small query), checked to add up; raises one line."""
+    target = endpoint(url)
+    triples = _solutions(target, select_tsv(target, _RECORD_QUERY, timeout), ("s", "p", "o"))
+    try:
+        return Record(target, triples)
+    except (KeyError, ValueError) as error:
+        raise KnowledgeBaseError(f"the store's publication record is damaged ({error})", file=target.base,
+                                 hint="publish it again") from None
+
+
+class Record:
+    """A publication record as read: layers, files, stored graphs, written literal forms, digests.
+
+    ``identity`` names the published content (fingerprint and content digest): two
+    records with equal identities stand for the same knowledge base.
+    """
 
     def __init__(self, target: Endpoint, triples: list[tuple]) -> None:
         about: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -67,6 +83,7 @@ class _Record:
                                      file=target.base, hint="publish it again with this version of selector")
         self.fingerprint = _text(top, "fingerprint")
         self.digest = _text(top, "contentDigest")
+        self.identity = f"{store.FORMAT} {self.fingerprint} {self.digest}"
         layers, files, graphs, self.written = {}, {}, {}, defaultdict(list)
         for subject, values in about.items():
             if subject.startswith(store.STORE + "layer/"):
@@ -106,15 +123,6 @@ def _node(values: dict, name: str, *, required: bool = True) -> str | None:
     return _text(values, name, required=required)
 
 
-def _record(target: Endpoint, timeout: float) -> _Record:
-    triples = _solutions(target, select_tsv(target, _RECORD_QUERY, timeout), ("s", "p", "o"))
-    try:
-        return _Record(target, triples)
-    except (KeyError, ValueError) as error:
-        raise KnowledgeBaseError(f"the store's publication record is damaged ({error})", file=target.base,
-                                 hint="publish it again") from None
-
-
 def _solutions(target: Endpoint, data: bytes, names: tuple[str, ...]) -> list[tuple]:
     try:
         results = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
@@ -124,7 +132,7 @@ def _solutions(target: Endpoint, data: bytes, names: tuple[str, ...]) -> list[tu
                                  file=target.base, hint="is this a SPARQL 1.1 server's base URL?") from None
 
 
-def _rebuild(target: Endpoint, record: _Record, rows: list[tuple]) -> KnowledgeBase:
+def _rebuild(target: Endpoint, record: Record, rows: list[tuple]) -> KnowledgeBase:
     wanted = [row for row in rows if type(row[0]) is ox.NamedNode and row[0].value in record.graphs]
     canonical = store.canonical_literals(o for _, _, _, o in wanted if type(o) is ox.Literal)
     named: dict[str, Node] = {}

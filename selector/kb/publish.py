@@ -17,7 +17,7 @@ from rdflib.term import Node
 from selector.errors import KnowledgeBaseError
 from selector.kb import store
 from selector.kb.load import KnowledgeBase
-from selector.kb.sparql import TIMEOUT_SECONDS, endpoint, replace_dataset
+from selector.kb.sparql import endpoint, replace_dataset
 from selector.kb.store import META_GRAPH, RECORD, STORE, st
 
 
@@ -86,7 +86,7 @@ def publication(kb: KnowledgeBase) -> Publication:
     return Publication(body.encode("utf-8"), len(set(lines)), len(graphs), len(differs), digest, kb.fingerprint)
 
 
-def publish(kb: KnowledgeBase, url: str, timeout: float = TIMEOUT_SECONDS) -> Publication:
+def publish(kb: KnowledgeBase, url: str, timeout: float | None = None) -> Publication:
     """Replace the store's content at the endpoint with this knowledge base; raises a one-line KnowledgeBaseError."""
     target = endpoint(url)
     made = publication(kb)
@@ -103,12 +103,12 @@ def _file_of(kb: KnowledgeBase, node: Node) -> str | None:
 
 
 def _record(kb: KnowledgeBase, graphs, originals, digest: str, statements: int) -> list[str]:
-    """The publication record's N-Quads lines (every value a plain string, which no store rewrites)."""
+    """The publication record's N-Quads lines: links as IRIs, every value a plain string (which no store rewrites)."""
     meta = ox.NamedNode(str(META_GRAPH))
     out: list[str] = []
 
     def add(subject: URIRef, name: str, value) -> None:
-        obj = ox.Literal(value) if isinstance(value, str) else ox.NamedNode(str(value))
+        obj = ox.NamedNode(str(value)) if isinstance(value, URIRef) else ox.Literal(value)
         out.append(store.line(ox.NamedNode(str(subject)), ox.NamedNode(str(st(name))), obj, meta))
 
     add(RECORD, "format", store.FORMAT)
