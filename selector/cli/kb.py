@@ -146,8 +146,8 @@ def publish_command(url: str, overlays: tuple[Path, ...]) -> int:
     """
     # Imported here to keep start-up fast: only publishing needs the store layout and validation.
     from selector.kb.publish import publish
-    from selector.kb.sparql import endpoint
-    from selector.kb.validate import overlay_error
+    from selector.kb.sparql import endpoint  # (imported here to keep start-up fast)
+    from selector.kb.validate import overlay_error  # (imported here to keep start-up fast)
 
     target = endpoint(url)
     knowledge_base = load_knowledge_base(overlays)

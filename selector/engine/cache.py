@@ -46,7 +46,6 @@ from selector.engine import Engine
 from selector.errors import UsageError
 from selector.files import read_bounded
 from selector.gcpause import collector_paused
-from selector.kb.endpoint import load_from_endpoint, publication_record
 from selector.kb.load import load_knowledge_base
 from selector.kb.namespaces import namespace_term
 from selector.paths import ontology_dir, rules_dir
@@ -296,6 +295,9 @@ def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path], endpoi
 
     record = None
     if endpoint is not None:
+        # Imported here to keep start-up fast: only an endpoint needs the HTTP client and pyoxigraph.
+        from selector.kb.endpoint import load_from_endpoint, publication_record
+
         if overlays:
             raise UsageError("--kb and --kb-endpoint cannot be combined",
                              hint="publish the overlays with the base: selector kb publish --endpoint URL --kb FILE")

@@ -72,6 +72,8 @@ def oxigraph():
     """A factory of Oxigraph servers; every server it started is stopped when the module is done."""
     command = oxigraph_command()
     if command is None:
+        if os.environ.get("SELECTOR_REQUIRE_OXIGRAPH"):
+            pytest.fail("the oxigraph server command is not installed, and SELECTOR_REQUIRE_OXIGRAPH is set")
         pytest.skip("the oxigraph server command is not installed (pip install oxigraph)")
     started: list[Oxigraph] = []
 
