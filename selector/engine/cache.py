@@ -315,9 +315,10 @@ def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path], endpoi
         knowledge_base = load_from_endpoint(endpoint, record=record)
     else:
         knowledge_base = load_knowledge_base(tuple(overlays))
-        problem = overlay_error(knowledge_base)
-        if problem is not None:
-            raise problem
+    # Overlays read from a store are validated as overlays read from files are.
+    problem = overlay_error(knowledge_base)
+    if problem is not None:
+        raise problem
     engine = Engine(knowledge_base, rules)
     if key is not None:
         write(folder, key, engine)

@@ -7,13 +7,13 @@ holds no record, a record of another layout, and content whose digest or whose f
 fingerprint differs from the record: a store changed behind the record's back, or
 read half-published, never decides anything. What it returns is the knowledge base
 the files gave: the same layers, statements (each in its layer, graph and file, with
-the literals as written), sources and fingerprint.
+the literals as written), sources and fingerprint; only ``files`` (local paths) is
+empty, the files being named in ``digests``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from types import MappingProxyType
 
 import pyoxigraph as ox
@@ -26,7 +26,7 @@ from selector.gcpause import collector_paused
 from selector.kb import store
 from selector.kb.load import KnowledgeBase, Quad, fingerprint_of, sources_of
 from selector.kb.namespaces import SEL
-from selector.kb.parse import _quad_sort_key
+from selector.kb.parse import quad_sort_key
 from selector.kb.sparql import Endpoint, endpoint, select_tsv
 from selector.kb.store import META_GRAPH, RECORD
 
@@ -85,6 +85,7 @@ class Record:
         self.digest = _text(top, "contentDigest")
         self.identity = f"{store.FORMAT} {self.fingerprint} {self.digest}"
         layers, files, graphs, self.written = {}, {}, {}, defaultdict(list)
+        self.written_lines: list[str] = []
         for subject, values in about.items():
             if subject.startswith(store.STORE + "layer/"):
                 layers[subject] = (int(_text(values, "index")), _text(values, "name"))
@@ -94,7 +95,9 @@ class Record:
             elif subject.startswith(store.STORE + "written/"):
                 datatype = _text(values, "datatype", required=False)
                 language = _text(values, "language", required=False)
-                self.written[_text(values, "key")].append(store.literal(_text(values, "lexical"), datatype, language))
+                key, lexical = _text(values, "key"), _text(values, "lexical")
+                self.written[key].append(store.literal(lexical, datatype, language))
+                self.written_lines.append(store.written_line(key, lexical, datatype, language))
             elif "layer" in values:
                 graphs[subject] = (_node(values, "layer"), _node(values, "file"),
                                    _node(values, "sourceGraph", required=False))
@@ -147,10 +150,10 @@ def _rebuild(target: Endpoint, record: Record, rows: list[tuple]) -> KnowledgeBa
         objects = record.written.get(key) or [store.from_ox(c, named)]
         for obj in objects:
             placed.append((index, Quad(subject, predicate, obj, graph, layer, file)))
-    if store.content_digest(lines) != record.digest:
+    if store.content_digest(lines + record.written_lines) != record.digest:
         raise KnowledgeBaseError("the store's content does not match its publication record (changed since it was "
                                  "published, or being published now)", file=target.base, hint="publish it again")
-    placed.sort(key=lambda item: (item[0], _quad_sort_key((item[1].subject, item[1].predicate, item[1].object,
+    placed.sort(key=lambda item: (item[0], quad_sort_key((item[1].subject, item[1].predicate, item[1].object,
                                                              item[1].graph))))
     quads = tuple(quad for _, quad in placed)
     first_layer: dict[URIRef, str] = {}
@@ -160,7 +163,7 @@ def _rebuild(target: Endpoint, record: Record, rows: list[tuple]) -> KnowledgeBa
             first_layer.setdefault(quad.subject, quad.layer)
     return KnowledgeBase(
         layers=record.layers,
-        files=tuple((layer, Path(name)) for layer, name, _ in record.files),
+        files=(),  # read from a store, not from files: ``digests`` names them
         quads=quads,
         sources=MappingProxyType(sources_of(quads, first_layer)),
         fingerprint=record.fingerprint,

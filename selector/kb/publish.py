@@ -80,10 +80,13 @@ def publication(kb: KnowledgeBase) -> Publication:
                 differs.add(key)
         else:
             lines.append(sent[-1])
+    kept = {key: written[key] for key in sorted(differs)}
+    statements = len(set(lines))
+    lines += [store.written_line(key, *form) for key, forms in kept.items() for form in forms]
     digest = store.content_digest(lines)
-    meta = _record(kb, graphs, {key: written[key] for key in sorted(differs)}, digest, len(set(lines)))
+    meta = _record(kb, graphs, kept, digest, statements)
     body = "\n".join(sent + meta) + "\n"
-    return Publication(body.encode("utf-8"), len(set(lines)), len(graphs), len(differs), digest, kb.fingerprint)
+    return Publication(body.encode("utf-8"), statements, len(graphs), len(differs), digest, kb.fingerprint)
 
 
 def publish(kb: KnowledgeBase, url: str, timeout: float | None = None) -> Publication:

@@ -17,13 +17,14 @@ A store rewrites literals to its canonical forms (Oxigraph reads ``30.0`` as ``3
 Oxigraph does (:func:`canonical_literals`), so the content digest does not depend on
 whether a store rewrites; the record keeps each literal whose written form the
 canonical form would lose, keyed by its canonical statement, and the reader puts the
-written form back. Blank nodes are stored as skolem IRIs (``/.well-known/genid/``,
+written form back (the digest covers those written forms too). Blank nodes are stored as skolem IRIs (``/.well-known/genid/``,
 RDF 1.1 section 3.5) carrying their label, and read back as the same blank nodes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from urllib.parse import quote, unquote
 
@@ -124,6 +125,11 @@ def canonical_literals(literals: Iterable) -> dict:
 def line(subject, predicate, obj, graph) -> str:
     """One statement as an N-Quads line (pyoxigraph terms)."""
     return f"{subject} {predicate} {obj} {graph} ."
+
+
+def written_line(key: str, lexical: str, datatype: str | None, language: str | None) -> str:
+    """The line a literal's written form adds to the content digest, beside its canonical statement ``key``."""
+    return "written\t" + key + "\t" + json.dumps([lexical, datatype, language], ensure_ascii=True)
 
 
 def content_digest(lines: Iterable[str]) -> str:
