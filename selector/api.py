@@ -24,10 +24,15 @@ class Selector:
     """
 
     def __init__(
-        self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = (), *, base_dir: Path | None = None
+        self, overlays: Sequence[Path] = (), rules_dirs: Sequence[Path] = (), *, base_dir: Path | None = None,
+        endpoint: str | None = None,
     ) -> None:
-        """Compile (or load from the cache) the engine; ``base_dir`` replaces the shipped ontology folder."""
-        self.engine: Engine = compiled_engine(tuple(overlays), tuple(rules_dirs), base_dir)
+        """Compile (or load from the cache) the engine.
+
+        ``base_dir`` replaces the shipped ontology folder; ``endpoint`` reads the knowledge base
+        ``selector kb publish`` wrote to this SPARQL server, not the files.
+        """
+        self.engine: Engine = compiled_engine(tuple(overlays), tuple(rules_dirs), base_dir, endpoint)
         self.rules: tuple[Rule, ...] = self.engine.rules
         self._checked: dict[int, tuple[Policy, Policy]] = {}
 

@@ -16,6 +16,7 @@ from selector.kb.load import load_knowledge_base
 from selector.kb.stats import stats
 from selector.kb.validate import check
 from selector.paths import ontology_dir
+from selector.text import printable
 
 _BASE_DIR = click.option(
     "--base-dir",
@@ -120,6 +121,45 @@ def lengths_command(write: bool, base_dir: Path | None) -> None:
         return
     knowledge_base = load_knowledge_base((), base_dir=base_dir)
     click.echo(lengths.render(knowledge_base, lengths.expected(FactIndex.build(knowledge_base))), nl=False)
+
+
+@kb.command("publish")
+@click.option("--endpoint", "url", required=True, metavar="URL",
+              help="The SPARQL server's base URL (Oxigraph's layout: /query, /store), e.g. http://127.0.0.1:7878.")
+@click.option("--kb", "overlays", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="An overlay file (.trig or .ttl) to publish on top of the shipped base; repeatable.")
+def publish_command(url: str, overlays: tuple[Path, ...]) -> int:
+    """Write the knowledge base (the shipped base plus overlays) into a SPARQL 1.1 store, replacing its content.
+
+    Every fact stays in its source's named graph; a publication record (graph
+    https://w3id.org/selector/store/publication) keeps each graph's layer and file,
+    each file's digest and the fingerprint, so that --kb-endpoint URL reads back the
+    same knowledge base and decides byte for byte as the files do. Overlays are
+    validated first, as every deciding command validates them. Give the store to
+    selector alone: its whole content is replaced.
+
+    
+    Examples:
+      oxigraph serve --location kb-store --bind 127.0.0.1:7878 &
+      selector kb publish --endpoint http://127.0.0.1:7878
+      selector select --constraints policy.yaml --kb-endpoint http://127.0.0.1:7878
+    """
+    # Imported here to keep start-up fast: only publishing needs the store layout and validation.
+    from selector.kb.publish import publish
+    from selector.kb.sparql import endpoint  # (imported here to keep start-up fast)
+    from selector.kb.validate import overlay_error  # (imported here to keep start-up fast)
+
+    target = endpoint(url)
+    knowledge_base = load_knowledge_base(overlays)
+    problem = overlay_error(knowledge_base)
+    if problem is not None:
+        raise problem
+    made = publish(knowledge_base, url)
+    click.echo(printable(
+        f"published {made.statements} statements in {made.graphs} graphs to {target.base} "
+        f"(knowledge base {made.fingerprint[:19]}, layers: {', '.join(knowledge_base.layers)})"
+    ))
+    return 0
 
 
 kb.add_command(import_group)

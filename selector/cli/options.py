@@ -33,15 +33,24 @@ def write(text: str, output: Path | None) -> None:
         raise SelectorError(f"cannot write: {error.strerror or error}", file=output, key="--output") from None
 
 
-def open_selector(kb: tuple[Path, ...], rules: tuple[Path, ...]) -> Selector:
-    """The shipped knowledge base and rules plus the overlays and rule folders given."""
-    return Selector(overlays=kb, rules_dirs=rules)
+def open_selector(kb: tuple[Path, ...], rules: tuple[Path, ...], endpoint: str | None = None) -> Selector:
+    """The shipped knowledge base and rules plus the overlays and rule folders given.
+
+    With ``endpoint`` (``--kb-endpoint``), the knowledge base published to that SPARQL server instead of the files.
+    """
+    return Selector(overlays=kb, rules_dirs=rules, endpoint=endpoint)
 
 
 kb_option = click.option(
     "--kb", "kb", multiple=True, type=PATH, metavar="FILE",
     help="An overlay Turtle/TriG file on top of the shipped knowledge base (repeatable).",
 )
+kb_endpoint_option = click.option(
+    "--kb-endpoint", "kb_endpoint", default=None, metavar="URL",
+    help="Read the knowledge base from this SPARQL server (its base URL, e.g. http://127.0.0.1:7878), "
+    "as `selector kb publish` wrote it, instead of the shipped files.",
+)
+"""The shared ``--kb-endpoint URL`` option: pass its value to :func:`open_selector` (or ``Selector(endpoint=...)``)."""
 rules_option = click.option(
     "--rules", "rules", multiple=True, type=PATH, metavar="DIR",
     help="A folder of your organisation's own rule files (repeatable).",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from selector.cli import Boundary
-from selector.cli.options import kb_option, open_selector, rules_option
+from selector.cli.options import kb_endpoint_option, kb_option, open_selector, rules_option
 from selector.errors import PolicyError
 from selector.lint import lint
 from selector.render.json_format import json_text
@@ -18,8 +18,9 @@ from selector.yamlfile import read_yaml
 
 @click.command()
 @kb_option
+@kb_endpoint_option
 @rules_option
-def schema(kb: tuple[Path, ...], rules: tuple[Path, ...]) -> int:
+def schema(kb: tuple[Path, ...], kb_endpoint: str | None, rules: tuple[Path, ...]) -> int:
     """Print the JSON Schema of policy files (for editor autocompletion and checking as you type).
 
     It lists the names the knowledge base knows (jurisdiction codes, model, maker and
@@ -31,7 +32,7 @@ def schema(kb: tuple[Path, ...], rules: tuple[Path, ...]) -> int:
       selector schema > policy.schema.json
       selector schema --kb overlays/internal.trig > policy.schema.json
     """
-    click.echo(json.dumps(open_selector(kb, rules).policy_schema(), indent=2, sort_keys=True))
+    click.echo(json.dumps(open_selector(kb, rules, kb_endpoint).policy_schema(), indent=2, sort_keys=True))
     return 0
 
 
@@ -43,9 +44,10 @@ def policy() -> None:
 @policy.command("lint")
 @click.argument("file", type=click.Path(path_type=Path))
 @kb_option
+@kb_endpoint_option
 @rules_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def lint_command(file: Path, kb: tuple[Path, ...], rules: tuple[Path, ...], fmt: str) -> int:
+def lint_command(file: Path, kb: tuple[Path, ...], kb_endpoint: str | None, rules: tuple[Path, ...], fmt: str) -> int:
     """Find requirements no deployment could meet, and requirements that exclude each other.
 
     One line per finding (FILE:LINE: key: reason), then a summary line.
@@ -56,7 +58,7 @@ def lint_command(file: Path, kb: tuple[Path, ...], rules: tuple[Path, ...], fmt:
       selector policy lint policy.yaml
       selector policy lint policy.yaml --kb contracts/acme-zdr.trig --format json
     """
-    chosen = open_selector(kb, rules)
+    chosen = open_selector(kb, rules, kb_endpoint)
     loaded = chosen.load_policy(file)
     result = lint(loaded, chosen.engine, document=read_yaml(file, error=PolicyError))
     if fmt == "json":

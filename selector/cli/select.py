@@ -12,6 +12,7 @@ from selector.cli.options import (
     as_of_option,
     check_output,
     constraints_option,
+    kb_endpoint_option,
     kb_option,
     open_selector,
     rules_option,
@@ -37,8 +38,9 @@ def dated(policy: Policy, as_of: date | None) -> Policy:
 @click.option("--output", type=PATH, metavar="FILE", help="Write to FILE (whole or not at all) instead of stdout.")
 @as_of_option
 @kb_option
+@kb_endpoint_option
 @rules_option
-def select(constraints: Path, fmt: str, show_denied: bool, output: Path | None, as_of, kb, rules) -> int:
+def select(constraints: Path, fmt: str, show_denied: bool, output: Path | None, as_of, kb, kb_endpoint, rules) -> int:
     """Every deployment the policy allows, ranked, with the reasons.
 
     Exit code 0 when at least one candidate is allowed, 1 when none is, 2 on bad input.
@@ -50,7 +52,7 @@ def select(constraints: Path, fmt: str, show_denied: bool, output: Path | None, 
       selector select --constraints policy.yaml --format html --show-denied --output review.html
     """
     check_output(output, (constraints, *kb))
-    selector = open_selector(kb, rules)
+    selector = open_selector(kb, rules, kb_endpoint)
     # The table and text views show denied candidates only on request: their trails are built only then.
     denied = show_denied or fmt not in ("table", "text")
     report = selector.select(dated(selector.load_policy(constraints), as_of), denied=denied)
@@ -64,8 +66,9 @@ def select(constraints: Path, fmt: str, show_denied: bool, output: Path | None, 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @as_of_option
 @kb_option
+@kb_endpoint_option
 @rules_option
-def check(candidate: str, constraints: Path, fmt: str, as_of, kb, rules) -> int:
+def check(candidate: str, constraints: Path, fmt: str, as_of, kb, kb_endpoint, rules) -> int:
     """Is one deployment allowed? Exit 0 allowed, 1 denied, 2 bad input.
 
     CANDIDATE is MODEL@PROVIDER/DEPLOYMENT, or MODEL@PROVIDER when that names one deployment.
@@ -74,7 +77,7 @@ def check(candidate: str, constraints: Path, fmt: str, as_of, kb, rules) -> int:
     Example:
       selector check claude-sonnet-4.6@aws-bedrock/eu-profile-from-eu --constraints policy.yaml
     """
-    selector = open_selector(kb, rules)
+    selector = open_selector(kb, rules, kb_endpoint)
     decision = selector.check(candidate, dated(selector.load_policy(constraints), as_of))
     if fmt == "json":
         click.echo(json_text(decision.model_dump(mode="json")), nl=False)
@@ -88,15 +91,16 @@ def check(candidate: str, constraints: Path, fmt: str, as_of, kb, rules) -> int:
 @constraints_option
 @as_of_option
 @kb_option
+@kb_endpoint_option
 @rules_option
-def explain(candidate: str, constraints: Path, as_of, kb, rules) -> int:
+def explain(candidate: str, constraints: Path, as_of, kb, kb_endpoint, rules) -> int:
     """The whole explanation trail for one deployment: every rule, fact, source and remedy.
 
     \b
     Example:
       selector explain claude-opus-4.6@anthropic-api/global --constraints examples/eu-finetune-long-context.yaml
     """
-    selector = open_selector(kb, rules)
+    selector = open_selector(kb, rules, kb_endpoint)
     policy = selector.engine.dated(dated(selector.load_policy(constraints), as_of))
     decision = selector.check(candidate, policy)
     click.echo(render_tree(decision, policy.name, policy.unknown, policy.as_of.isoformat()), nl=False)

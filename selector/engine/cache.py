@@ -43,6 +43,7 @@ from rdflib import URIRef
 
 from selector.checks import KINDS
 from selector.engine import Engine
+from selector.errors import UsageError
 from selector.files import read_bounded
 from selector.gcpause import collector_paused
 from selector.kb.load import load_knowledge_base
@@ -164,22 +165,29 @@ def _secret(folder: Path) -> bytes | None:
     return found if found is not None and len(found) == 32 else None
 
 
-def input_key(overlays: Sequence[Path], rules_dirs: Sequence[Path], base_dir: Path | None = None) -> str | None:
+def input_key(
+    overlays: Sequence[Path], rules_dirs: Sequence[Path], base_dir: Path | None = None, published: str | None = None
+) -> str | None:
     """The digest of every input the engine is compiled from, or None if one cannot be read.
 
     An input that is not a regular file, or is larger than the loaders accept, gives no
     key (and is never read whole): the loaders then report it as bad input. The
     ontology's files are named by their path inside the ontology folder (as the
     trails show them), so two folders with the same files give the same key.
+    ``published`` is the identity of a knowledge base read from a SPARQL store (its
+    publication record's fingerprint and content digest), which then stands for the files.
     """
     digest = hashlib.sha256(FORMAT + sys.version.encode())
     base = Path(base_dir) if base_dir is not None else ontology_dir()
-    groups = [
-        ("code", sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "schemas").glob("*.json"))),
-        ("ontology", [base / "selector.ttl"] + sorted((base / "kb").rglob("*.trig"))),
-        ("overlays", list(overlays)),
-        ("rules", sorted(rules_dir().glob("*.yaml"))),
-    ]
+    groups = [("code", sorted(_PACKAGE.rglob("*.py")) + sorted((_PACKAGE / "schemas").glob("*.json")))]
+    if published is None:
+        groups += [
+            ("ontology", [base / "selector.ttl"] + sorted((base / "kb").rglob("*.trig"))),
+            ("overlays", list(overlays)),
+        ]
+    else:
+        digest.update(b"published" + published.encode("utf-8"))
+    groups.append(("rules", sorted(rules_dir().glob("*.yaml"))))
     for folder in rules_dirs:
         groups.append(("extra-rules", sorted(Path(folder).glob("*.yaml"))))
     try:
@@ -277,27 +285,46 @@ def _prune(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def compiled_engine(overlays: Sequence[Path], rules_dirs: Sequence[Path], base_dir: Path | None = None):
+def compiled_engine(
+    overlays: Sequence[Path], rules_dirs: Sequence[Path], base_dir: Path | None = None, endpoint: str | None = None
+):
     """The engine for the shipped base plus overlays and rules: from the cache when it matches, else compiled.
 
     ``base_dir`` is another ontology folder to use as the base (an earlier revision of
     the shipped one, say). Bad input is reported exactly as an uncached load would
     report it, because a file that cannot be read gives no key and so goes through the
-    normal loaders.
+    normal loaders. With ``endpoint`` (a SPARQL server's URL), the knowledge base is the
+    one ``selector kb publish`` wrote there (no overlays): its publication record is
+    read on every call, and the statements only when no engine for that record is
+    cached (a read checks them against the record's digest).
     """
     # Imported here, not at the top, to keep start-up fast: validation (and networkx)
     # is needed only when the engine is compiled, never when it comes from the cache.
     from selector.kb.validate import overlay_error
 
+    record = None
+    if endpoint is not None:
+        # Imported here to keep start-up fast: only an endpoint needs the HTTP client and pyoxigraph.
+        from selector.kb.endpoint import load_from_endpoint, publication_record
+
+        if overlays:
+            raise UsageError("--kb and --kb-endpoint cannot be combined",
+                             hint="publish the overlays with the base: selector kb publish --endpoint URL --kb FILE")
+        record = publication_record(endpoint)
     configured = cache_dir()
     folder = private_folder(configured) if configured is not None else None
-    key = input_key(overlays, rules_dirs, base_dir) if folder is not None else None
+    published = record.identity if record is not None else None
+    key = input_key(overlays, rules_dirs, base_dir, published) if folder is not None else None
     if key is not None:
         engine = read(folder, key)
         if isinstance(engine, Engine):
             return engine
     rules = load_rules(tuple(rules_dirs), kinds=KINDS)
-    knowledge_base = load_knowledge_base(tuple(overlays), base_dir=base_dir)
+    if endpoint is not None:
+        knowledge_base = load_from_endpoint(endpoint, record=record)
+    else:
+        knowledge_base = load_knowledge_base(tuple(overlays), base_dir=base_dir)
+    # Overlays read from a store are validated as overlays read from files are.
     problem = overlay_error(knowledge_base)
     if problem is not None:
         raise problem

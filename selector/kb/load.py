@@ -100,6 +100,8 @@ class KnowledgeBase:
     quads: tuple[Quad, ...]
     sources: Mapping[URIRef, Source]
     fingerprint: str
+    digests: tuple[tuple[str, str, str], ...] = ()
+    """Each file in load order: its layer, its name as shown, and the SHA-256 (hex) of its bytes."""
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -135,11 +137,11 @@ def load_knowledge_base(
 
 def _load(inputs: list[Input]) -> KnowledgeBase:
     quads: list[Quad] = []
-    contents: dict[str, list[bytes]] = {}
+    digests: list[tuple[str, str, str]] = []
     first_layer: dict[URIRef, str] = {}
     for item in inputs:
         data = _read(item)
-        contents.setdefault(item.layer, []).append(hashlib.sha256(data).digest())
+        digests.append((item.layer, item.shown, hashlib.sha256(data).hexdigest()))
         file_quads = [Quad(s, p, o, g, item.layer, item.shown) for s, p, o, g in parse_quads(item, data)]
         for quad in file_quads:
             if (
@@ -152,20 +154,30 @@ def _load(inputs: list[Input]) -> KnowledgeBase:
         quads.extend(file_quads)
 
     layers = tuple(dict.fromkeys(item.layer for item in inputs))
-    # The fingerprint is of content: each layer's name and its files' bytes, whatever
-    # the files are called or the order they are read in.
-    digest = hashlib.sha256()
-    for layer in layers:
-        digest.update(layer.encode("utf-8") + b"\0")
-        for file_digest in sorted(contents[layer]):
-            digest.update(file_digest)
     return KnowledgeBase(
         layers=layers,
         files=tuple((item.layer, item.path) for item in inputs),
         quads=tuple(quads),
-        sources=MappingProxyType(_sources(quads, first_layer)),
-        fingerprint="sha256:" + digest.hexdigest(),
+        sources=MappingProxyType(sources_of(quads, first_layer)),
+        fingerprint=fingerprint_of(layers, digests),
+        digests=tuple(digests),
     )
+
+
+def fingerprint_of(layers: Sequence[str], digests: Sequence[tuple[str, str, str]]) -> str:
+    """The fingerprint of content: each layer's name and its files' bytes, whatever the files are called or read in.
+
+    ``digests`` holds (layer, file name, SHA-256 hex of the file's bytes) for every file.
+    """
+    contents: dict[str, list[bytes]] = {}
+    for layer, _, hexdigest in digests:
+        contents.setdefault(layer, []).append(bytes.fromhex(hexdigest))
+    digest = hashlib.sha256()
+    for layer in layers:
+        digest.update(layer.encode("utf-8") + b"\0")
+        for file_digest in sorted(contents.get(layer, ())):
+            digest.update(file_digest)
+    return "sha256:" + digest.hexdigest()
 
 
 def _base_inputs(base_dir: Path) -> list[Input]:
@@ -248,7 +260,8 @@ def _too_large(size: int) -> str:
     return f"file is too large ({amount(size)}; the limit is {amount(MAX_FILE_BYTES)})"
 
 
-def _sources(quads: Sequence[Quad], first_layer: dict[URIRef, str]) -> dict[URIRef, Source]:
+def sources_of(quads: Sequence[Quad], first_layer: dict[URIRef, str]) -> dict[URIRef, Source]:
+    """The sources described in the default graph, each with the first layer (in ``first_layer``) that declares it."""
     described: dict[tuple[Node, Node], set[Node]] = {}
     wanted = (DCTERMS.source, DCTERMS.title, SEL.asOf, SEL.secondary)
     for quad in quads:

@@ -75,7 +75,7 @@ def parse_quads(item: Input, data: bytes) -> list[tuple[Node, Node, Node, Node |
     raw = _parse_fast(item, text, base)
     if raw is None:
         raw = _parse_rdflib(item, text, base)
-    raw.sort(key=_quad_sort_key)
+    raw.sort(key=quad_sort_key)
     checked: set[URIRef] = set()
     for term in (t for quad in raw for t in quad if isinstance(t, URIRef) and t not in checked):
         if not _is_valid_uri(term):
@@ -250,7 +250,8 @@ def _shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _quad_sort_key(quad: tuple[Node, Node, Node, Node | None]) -> tuple[str, ...]:
+def quad_sort_key(quad: tuple[Node, Node, Node, Node | None]) -> tuple[str, ...]:
+    """The order statements of one file are kept in: graph, subject, predicate, object, by kind and text."""
     return tuple("" if t is None else f"{type(t).__name__}:{t}" for t in (quad[3], quad[0], quad[1], quad[2]))
 
 
