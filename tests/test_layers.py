@@ -1,6 +1,6 @@
 """The package's import layers, read from its source: imports run one way, and no cycle.
 
-    cli -> api -> lint -> render, engine -> checks -> rules -> policy -> kb -> results, errors
+    cli -> serve -> api -> lint -> render, engine -> checks -> rules -> policy -> kb -> results, errors
 
 with ``text``, ``files``, ``paths``, ``yamlfile`` and ``gcpause`` as leaf utilities any
 layer may import (beside ``results`` and ``errors`` at the bottom). A module may import
@@ -22,9 +22,10 @@ PACKAGE = Path(selector.__file__).resolve().parent
 
 #: Each top-level name under selector/ and its layer: a module imports only from lower layers or its own.
 RANK = {
-    "selector": 11,  # the package's __init__: re-exports the API
-    "__main__": 11,  # python -m selector
-    "cli": 10,
+    "selector": 12,  # the package's __init__: re-exports the API
+    "__main__": 12,  # python -m selector
+    "cli": 11,
+    "serve": 10,
     "api": 9,
     "lint": 8,
     "render": 7,

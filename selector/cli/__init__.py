@@ -76,6 +76,7 @@ COMMANDS = {
     "policy": ("selector.cli.policy", "policy"),
     "rules": ("selector.cli.rules", "rules"),
     "kb": ("selector.cli.kb", "kb"),
+    "serve": ("selector.cli.serve", "serve"),
 }
 
 
