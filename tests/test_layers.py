@@ -1,6 +1,6 @@
 """The package's import layers, read from its source: imports run one way, and no cycle.
 
-    cli -> diff -> api -> lint, export -> render, engine -> checks -> rules -> policy -> kb -> results, errors
+    cli -> diff, serve -> api -> lint, export -> render, engine -> checks -> rules -> policy -> kb -> results, errors
 
 with ``text``, ``files``, ``paths``, ``yamlfile`` and ``gcpause`` as leaf utilities any
 layer may import (beside ``results`` and ``errors`` at the bottom). A module may import
@@ -26,6 +26,7 @@ RANK = {
     "__main__": 12,  # python -m selector
     "cli": 11,
     "diff": 10,
+    "serve": 10,
     "api": 9,
     "lint": 8,
     "export": 8,

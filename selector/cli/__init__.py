@@ -78,6 +78,7 @@ COMMANDS = {
     "rules": ("selector.cli.rules", "rules"),
     "kb": ("selector.cli.kb", "kb"),
     "export": ("selector.cli.export", "export"),
+    "serve": ("selector.cli.serve", "serve"),
 }
 
 
