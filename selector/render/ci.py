@@ -28,6 +28,7 @@ class CiContext:
     """The policy file, each rule's policy key and the line it is written on, and whether unknowns fail."""
 
     file: str
+    """The policy file as given (``<stdin>`` for standard input; empty when not known)."""
     keys: Mapping[str, str] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
     fail_on_unknown: bool = False
@@ -52,8 +53,8 @@ class CiContext:
 
     @property
     def located(self) -> bool:
-        """Whether the policy is a file a CI system can open (not standard input)."""
-        return self.file != STDIN
+        """Whether the policy is a file a CI system can open (not standard input, not unknown)."""
+        return self.file not in ("", STDIN)
 
     def uri(self) -> str:
         """The policy file as a URI reference: a relative path with forward slashes, or a file: URI."""
@@ -62,8 +63,8 @@ class CiContext:
 
 
 def context_for(report: Report) -> CiContext:
-    """The context when none was given (a report rendered outside the command line): the policy's name, no lines."""
-    return CiContext(report.policy.name)
+    """The context when none was given (a report rendered outside the command line): no file, no lines."""
+    return CiContext("")
 
 
 def warned(decision: Decision) -> list[RuleResult]:

@@ -89,7 +89,8 @@ def render_junit(report: Report, show_denied: bool = True, context: CiContext | 
     classname = f"select.{report.policy.name}"
     cases = [_candidate_case(decision, classname, ctx) for decision in report.decisions]
     return _document(report.policy.name, cases, {
-        "policy": ctx.file, "policy_fingerprint": report.policy.fingerprint, "unknown": report.policy.unknown,
+        "policy": report.policy.name, "policy_file": ctx.file, "policy_fingerprint": report.policy.fingerprint,
+        "unknown": report.policy.unknown,
         "as_of": report.as_of, "knowledge_base": report.knowledge_base.fingerprint,
         "rules_fingerprint": report.rules_fingerprint, "tool": report.tool,
     })
@@ -98,4 +99,4 @@ def render_junit(report: Report, show_denied: bool = True, context: CiContext | 
 def junit_decision(decision: Decision, context: CiContext) -> str:
     """One test case per rule the policy switched on, for one candidate."""
     cases = [_rule_case(decision, result, context) for result in decision.results]
-    return _document(decision.candidate.id, cases, {"policy": context.file, "outcome": decision.outcome})
+    return _document(decision.candidate.id, cases, {"policy_file": context.file, "outcome": decision.outcome})

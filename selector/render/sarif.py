@@ -80,7 +80,8 @@ def render_sarif(report: Report, show_denied: bool = True, context: CiContext | 
     for decision in report.allowed():
         results += _warned_results(decision, ctx, rules)
     return _log(rules, _titles(report.decisions), report.tool, results, {
-        "policy": report.policy.name, "policyFingerprint": report.policy.fingerprint, "unknown": report.policy.unknown,
+        "policy": report.policy.name, "policyFile": ctx.file, "policyFingerprint": report.policy.fingerprint,
+        "unknown": report.policy.unknown,
         "asOf": report.as_of, "knowledgeBase": report.knowledge_base.fingerprint,
         "rulesFingerprint": report.rules_fingerprint, "summary": report.summary.model_dump(mode="json"),
         "allowed": [d.candidate.id for d in report.allowed()],
@@ -99,7 +100,7 @@ def sarif_decision(decision: Decision, context: CiContext) -> str:
         return "error"
 
     results = [_result(context, rules, r.rule, level(r), f"{decision.candidate.id}: {r.verdict.value.upper()} {r.rule}: "
-                       f"{r.reason}" + (f" Remedy: {r.remedy}" if r.remedy else ""), candidate=decision.candidate.id,
+                       f"{r.reason}" + (f"; remedy: {r.remedy}" if r.remedy else ""), candidate=decision.candidate.id,
                        verdict=r.verdict.value) for r in decision.results]
-    properties = {"policy": context.file, "candidate": decision.candidate.id, "outcome": decision.outcome}
+    properties = {"policyFile": context.file, "candidate": decision.candidate.id, "outcome": decision.outcome}
     return _log(rules, _titles((decision,)), context.tool, results, properties)

@@ -200,3 +200,13 @@ def test_fail_on_unknown_turns_warnings_into_failures_in_the_ci_formats() -> Non
 ])
 def test_bad_arguments_are_one_line(args: list[str], expected: str) -> None:
     assert expected in one_line_error(run(*args, stdin=""))
+
+
+def test_a_report_rendered_without_a_context_points_at_no_file() -> None:
+    from selector.api import Selector
+
+    chosen = Selector()
+    report = chosen.select(chosen.load_policy(ROOT / EXAMPLE))
+    results = check_sarif(RENDERERS["sarif"](report, True))
+    assert results and all("physicalLocation" not in r["locations"][0] for r in results)
+    assert " file=" not in RENDERERS["junit"](report, True)
