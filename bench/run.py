@@ -125,7 +125,7 @@ def machine() -> dict:
         try:
             from importlib.metadata import version
 
-            versions[name] = version(name)
+            versions[name] = version("selector-llm" if name == "selector" else name)  # the distribution's name
         except Exception:  # not installed
             versions[name] = None
     revision = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)

@@ -9,9 +9,18 @@ from typing import Any, Mapping, Sequence
 from selector.engine import Engine
 from selector.engine.cache import compiled_engine
 from selector.engine.selection import QuickDecision, Selection
-from selector.policy import Policy, PolicyVocabulary, Require, load_policy, policy_from_data, policy_json_schema
+from selector.policy import (
+    Policy,
+    PolicyVocabulary,
+    Require,
+    check_policy_document,
+    load_policy,
+    policy_from_data,
+    policy_json_schema,
+)
 from selector.results import Decision, Report
 from selector.rules import Rule
+from selector.yamlfile import YamlDocument
 
 
 class Selector:
@@ -44,6 +53,10 @@ class Selector:
     def load_policy(self, path: Path) -> Policy:
         """Read and validate a policy file against this knowledge base's vocabulary (raises PolicyError)."""
         return load_policy(path, self.vocabulary, extra_require=self.extra_require())
+
+    def read_policy(self, document: YamlDocument) -> Policy:
+        """Check a policy document already read (``read_yaml`` / ``parse_yaml``) as ``load_policy`` checks a file."""
+        return check_policy_document(document, self.vocabulary, extra_require=self.extra_require())
 
     def policy(self, data: Mapping[str, Any], *, name: str = "policy") -> Policy:
         """A policy from plain data, checked as a file is: the first problem raises the same one-line PolicyError.

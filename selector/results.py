@@ -6,9 +6,13 @@ Report -> Decision -> RuleResult -> Evidence.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+#: The exit code of ``select`` and ``check`` with ``--fail-on unknown`` when a candidate is allowed only
+#: because the policy says ``unknown: warn`` (0 allowed, 1 denied or none allowed, 2 bad input).
+EXIT_ALLOWED_ON_UNKNOWN = 3
 
 
 class Verdict(str, Enum):
@@ -114,6 +118,12 @@ class Decision(_Frozen):
         """0 when allowed, 1 when denied: what `selector check` exits with."""
         return 0 if self.allowed else 1
 
+    def exit_code_failing_on(self, fail_on: Iterable[str] = ()) -> int:
+        """The exit code, with ``fail_on`` ``unknown``: 3 when allowed only because the policy says ``unknown: warn``."""
+        if self.allowed and "unknown" in fail_on and self.warnings:
+            return EXIT_ALLOWED_ON_UNKNOWN
+        return self.exit_code
+
 
 class PolicyRef(_Frozen):
     """The policy a report answers, identified by its content, with its description and requirements as evaluated."""
@@ -185,6 +195,12 @@ class Report(_Frozen):
     def exit_code(self) -> int:
         """0 when at least one candidate is allowed, 1 when none is."""
         return 0 if self.summary.allowed else 1
+
+    def exit_code_failing_on(self, fail_on: Iterable[str] = ()) -> int:
+        """The exit code, with ``fail_on`` ``unknown``: 3 when some candidate is allowed only under ``unknown: warn``."""
+        if self.summary.allowed and "unknown" in fail_on and self.summary.allowed_with_warnings:
+            return EXIT_ALLOWED_ON_UNKNOWN
+        return self.exit_code
 
     def allowed(self) -> tuple[Decision, ...]:
         """The allowed decisions in rank order."""

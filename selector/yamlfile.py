@@ -169,13 +169,18 @@ def read_yaml(
     keys, values and list items in all.
     """
     path = Path(path)
+    raw = _read_bytes(path, max_bytes, _refuser(path, error))
+    return parse_yaml(raw, path, error=error, max_bytes=max_bytes, max_depth=max_depth, max_nodes=max_nodes)
 
-    def refuse(
-        problem: str, line: int | None = None, hint: str | None = None, key: str | None = None
-    ) -> NoReturn:
-        raise error(problem, file=path, line=line, key=key, hint=hint)
 
-    text = _read_text(path, max_bytes, refuse)
+def parse_yaml(raw: bytes, path: Path, *, error: type[SelectorError], max_bytes: int = 1_000_000, max_depth: int = 32,
+               max_nodes: int = 100_000) -> YamlDocument:
+    """Check and parse bytes already read (standard input, say) as ``read_yaml`` does a file's.
+
+    ``path`` only names the source in errors and in the document (``<stdin>``).
+    """
+    refuse = _refuser(path, error)
+    text = _decode(raw, max_bytes, refuse)
     try:
         loader = _Loader(text, max_depth, max_nodes)
     except yaml.reader.ReaderError as exc:
@@ -202,10 +207,17 @@ def read_yaml(
     return YamlDocument(path, data, error, positions, plain)
 
 
-def _read_text(path: Path, max_bytes: int, refuse: Any) -> str:
-    """Check the file is a readable regular file of sensible size, and decode it as UTF-8."""
+def _refuser(path: Path, error: type[SelectorError]) -> Any:
+    def refuse(problem: str, line: int | None = None, hint: str | None = None, key: str | None = None) -> NoReturn:
+        raise error(problem, file=path, line=line, key=key, hint=hint)
+
+    return refuse
+
+
+def _read_bytes(path: Path, max_bytes: int, refuse: Any) -> bytes:
+    """The bytes of a readable regular file of sensible size."""
     try:
-        raw = read_bounded(path, max_bytes)
+        return read_bounded(path, max_bytes)
     except FileNotFoundError:
         refuse("file not found")
     except IsADirectoryError:
@@ -213,12 +225,16 @@ def _read_text(path: Path, max_bytes: int, refuse: Any) -> str:
     except NotRegularFile:
         refuse("not a regular file")
     except TooLarge as exc:
-        refuse(
-            f"file is too large ({exc.size} bytes; the limit is {max_bytes})",
-            hint="a policy or rule file is a few kilobytes",
-        )
+        refuse(f"file is too large ({exc.size} bytes; the limit is {max_bytes})", hint="a policy or rule file is a few kilobytes")
     except OSError as exc:
         refuse(f"cannot read the file: {exc.strerror or exc.__class__.__name__}")
+
+
+def _decode(raw: bytes, max_bytes: int, refuse: Any) -> str:
+    """The bytes as UTF-8 text, refusing oversized, UTF-16, binary and undecodable content."""
+    if len(raw) > max_bytes:
+        refuse(f"file is too large ({len(raw)} bytes; the limit is {max_bytes})",
+               hint="a policy or rule file is a few kilobytes")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         refuse("file is UTF-16 text", 1, "save it as UTF-8")
     nul = raw.find(b"\x00")
@@ -228,11 +244,7 @@ def _read_text(path: Path, max_bytes: int, refuse: Any) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bad = raw[exc.start] if exc.start < len(raw) else 0
-        refuse(
-            f"not valid UTF-8 text (byte 0x{bad:02x})",
-            raw.count(b"\n", 0, exc.start) + 1,
-            "save the file as UTF-8",
-        )
+        refuse(f"not valid UTF-8 text (byte 0x{bad:02x})", raw.count(b"\n", 0, exc.start) + 1, "save the file as UTF-8")
 
 
 def _compose_single(loader: _Loader) -> Node | None:

@@ -2,7 +2,7 @@
 
     cli -> diff, serve -> api -> lint, export -> render, engine -> checks -> rules -> policy -> kb -> results, errors
 
-with ``text``, ``files``, ``paths``, ``yamlfile`` and ``gcpause`` as leaf utilities any
+with ``text``, ``files``, ``paths``, ``yamlfile``, ``gcpause`` and ``about`` as leaf utilities any
 layer may import (beside ``results`` and ``errors`` at the bottom). A module may import
 modules of a lower layer, and modules of its own folder; never a higher layer. Imports
 only a type checker reads (under ``if TYPE_CHECKING:``) are left out. An import placed
@@ -43,6 +43,7 @@ RANK = {
     "paths": 0,
     "yamlfile": 0,
     "gcpause": 0,
+    "about": 0,
 }
 
 

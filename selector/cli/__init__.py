@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from selector.about import DISTRIBUTION
 from selector.errors import SelectorError
 from selector.text import printable
 
@@ -98,7 +99,7 @@ class _Main(Boundary):
 
 
 @click.group(cls=_Main)
-@click.version_option(package_name="selector")
+@click.version_option(package_name=DISTRIBUTION, prog_name="selector")
 def cli() -> None:
     """Which LLM deployments may we use? Policies in, ranked deployments with sourced reasons out."""
 

@@ -9,13 +9,15 @@ import click
 from selector.cli import Boundary
 from selector.cli.catalog import import_group
 from selector.cli.params import DAYS, ISO_DATE
+from selector.engine.review import tool_version
 from selector.kb import lengths
 from selector.kb.facts import FactIndex
 from selector.kb.freshness import stale_sources
-from selector.kb.load import load_knowledge_base
+from selector.kb.load import KnowledgeBase, load_knowledge_base
 from selector.kb.stats import stats
-from selector.kb.validate import check
+from selector.kb.validate import ValidationReport, check, line_of
 from selector.paths import ontology_dir
+from selector.render.findings import FileFinding, findings_json, findings_sarif
 from selector.text import printable
 
 _BASE_DIR = click.option(
@@ -46,8 +48,11 @@ def kb() -> None:
 @click.option("--as-of", "as_of", type=ISO_DATE, default=None, metavar="DATE",
               help="The evaluation date for --max-age (YYYY-MM-DD); by default the knowledge base's own "
               "date, the newest as-of among its sources.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="text: one line per violation or warning and a summary line; json: an object with the counts "
+              "and the findings; sarif: SARIF 2.1.0 for code scanning.")
 @_BASE_DIR
-def validate_command(files: tuple[Path, ...], max_age: int | None, as_of, base_dir: Path | None) -> int:
+def validate_command(files: tuple[Path, ...], max_age: int | None, as_of, fmt: str, base_dir: Path | None) -> int:
     """Check the shipped knowledge base, plus any overlay FILES, against the shapes.
 
     Prints one line per violation (FILE: SUBJECT: problem) and a summary line. With
@@ -61,6 +66,7 @@ def validate_command(files: tuple[Path, ...], max_age: int | None, as_of, base_d
       selector kb validate contracts/acme-zdr.trig internal-hosting.ttl
       selector kb validate --max-age 180
       selector kb validate --max-age 365 --as-of 2027-01-01
+      selector kb validate overlays/*.trig --format sarif > kb.sarif
     """
     if as_of is not None and max_age is None:
         raise click.UsageError("--as-of is the evaluation date for --max-age; give --max-age DAYS too")
@@ -68,8 +74,35 @@ def validate_command(files: tuple[Path, ...], max_age: int | None, as_of, base_d
     shapes = base_dir / "shapes.ttl" if base_dir is not None else None
     ages = stale_sources(knowledge_base, max_age, as_of) if max_age is not None else None
     report = check(knowledge_base, shapes=shapes, ages=ages)
-    click.echo(report.render_text(), nl=False)
+    click.echo(FORMATS[fmt](report, knowledge_base), nl=False)
     return report.exit_code
+
+
+#: What ``kb validate --format sarif`` calls its two kinds of finding.
+KB_CHECKS = {
+    "violation": "A statement the knowledge base's shapes or integrity checks refuse",
+    "stale-source": "A source whose as-of is older than --max-age before the evaluation date",
+}
+
+
+def _findings(report: ValidationReport, knowledge_base: KnowledgeBase) -> list[FileFinding]:
+    """The violations (errors) and old sources (warnings) as file findings, with the line where one is found."""
+    rows = [FileFinding(v.file, line_of(knowledge_base, v.file, v.subject), v.subject, "error", "violation", v.message)
+            for v in report.violations]
+    if report.ages is not None:
+        rows += [FileFinding(s.file, line_of(knowledge_base, s.file, s.source), s.source, "warning", "stale-source",
+                             s.one_line(report.ages.on, report.ages.max_age_days).split(": warning: ", 1)[-1])
+                 for s in report.ages.stale]
+    return rows
+
+
+#: Every ``kb validate --format``: a function from the report and the knowledge base to the text to print.
+FORMATS = {
+    "text": lambda report, _: report.render_text(),
+    "json": lambda report, kb: findings_json(_findings(report, kb), {
+        "valid": report.valid, "facts": report.facts, "sources": report.sources, "summary": report.summary()}),
+    "sarif": lambda report, kb: findings_sarif(_findings(report, kb), KB_CHECKS, tool_version()),
+}
 
 
 @kb.command("stats")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from selector.api import Selector
 from selector.cli.params import ISO_DATE
-from selector.errors import SelectorError
+from selector.errors import PolicyError, SelectorError
 from selector.files import output_problem, write_atomically
+from selector.render.ci import STDIN
+from selector.yamlfile import YamlDocument, parse_yaml, read_yaml
 
 PATH = click.Path(path_type=Path)
 
@@ -31,6 +34,23 @@ def write(text: str, output: Path | None) -> None:
         write_atomically(output, text)
     except OSError as error:
         raise SelectorError(f"cannot write: {error.strerror or error}", file=output, key="--output") from None
+
+
+#: The most a policy may hold, from a file or from standard input.
+POLICY_BYTES = 1_000_000
+
+
+def policy_document(constraints: Path) -> YamlDocument:
+    """The policy file read safely; ``-`` reads standard input, which errors and reports name ``<stdin>``."""
+    if str(constraints) != "-":
+        return read_yaml(constraints, error=PolicyError, max_bytes=POLICY_BYTES)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise PolicyError("there is no standard input to read the policy from", file=STDIN)
+    if stream.isatty():
+        raise PolicyError("standard input is a terminal, not a policy", file=STDIN,
+                          hint="pipe the policy in (selector select --constraints - < policy.yaml)")
+    return parse_yaml(stream.read(POLICY_BYTES + 1), Path(STDIN), error=PolicyError, max_bytes=POLICY_BYTES)
 
 
 def open_selector(kb: tuple[Path, ...], rules: tuple[Path, ...], endpoint: str | None = None) -> Selector:
@@ -57,7 +77,11 @@ rules_option = click.option(
 )
 constraints_option = click.option(
     "--constraints", "constraints", required=True, type=PATH, metavar="FILE",
-    help="The policy file (YAML).",
+    help="The policy file (YAML); - reads it from standard input.",
+)
+fail_on_option = click.option(
+    "--fail-on", "fail_on", multiple=True, type=click.Choice(["unknown"]),
+    help="unknown: exit 3 when a candidate is allowed only because the policy says unknown: warn.",
 )
 
 

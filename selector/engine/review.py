@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import TYPE_CHECKING, Iterable
 
+from selector.about import installed_version
 from selector.engine.columns import verdicts
 from selector.results import Decision, FactDates, Unsettled, Verdict
 
@@ -14,10 +14,8 @@ if TYPE_CHECKING:
 
 def tool_version() -> str:
     """``selector`` and the installed version, as a report names the tool that wrote it."""
-    try:
-        return f"selector {metadata.version('selector')}"
-    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
-        return "selector (not installed)"
+    version = installed_version()
+    return f"selector {version}" if version is not None else "selector (not installed)"
 
 
 def fact_dates(decisions: Iterable[Decision]) -> FactDates:

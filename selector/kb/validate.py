@@ -156,11 +156,11 @@ def overlay_error(kb: KnowledgeBase) -> KnowledgeBaseError | None:
     first = violations[0]
     more = len(violations) - 1
     hint = f"{plural(more, 'more problem')}; see: selector kb validate FILES" if more else None
-    return KnowledgeBaseError(first.message, file=first.file, line=_line_of(kb, first.file, first.subject),
+    return KnowledgeBaseError(first.message, file=first.file, line=line_of(kb, first.file, first.subject),
                               key=first.subject, hint=hint)
 
 
-def _line_of(kb: KnowledgeBase, file: str, subject: str) -> int | None:
+def line_of(kb: KnowledgeBase, file: str, subject: str) -> int | None:
     """The first line of a file that states something about the subject (as written: prefixed or in <>)."""
     path = next((p for layer, p in kb.files if str(p) == file), None)
     if path is None:

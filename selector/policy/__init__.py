@@ -14,7 +14,7 @@ editors, with the names the knowledge base knows (``names``) enumerated;
 ``selector/schemas/policy.schema.json``).
 """
 
-from selector.policy.check import load_policy, policy_from_data
+from selector.policy.check import check_policy_document, load_policy, policy_from_data
 from selector.policy.model import (
     Exclude,
     LicenceRequirement,
@@ -40,6 +40,7 @@ __all__ = [
     "PriceCap",
     "Require",
     "SelfHosting",
+    "check_policy_document",
     "load_policy",
     "main",
     "policy_json_schema",

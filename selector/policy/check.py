@@ -49,7 +49,16 @@ def load_policy(
     kept in ``Policy.require_extra``. Keys that name a built-in requirement are
     validated by the built-in model and their schema here is not used.
     """
-    path = Path(path)
+    return check_policy_document(read_yaml(Path(path), error=PolicyError), vocabulary, extra_require=extra_require)
+
+
+def check_policy_document(
+    document: YamlDocument,
+    vocabulary: PolicyVocabulary,
+    *,
+    extra_require: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Policy:
+    """Check a policy document already read (from standard input, say) exactly as ``load_policy`` checks a file."""
     extra = {key: dict(schema) for key, schema in (extra_require or {}).items() if key not in Require.model_fields}
     for key, schema in extra.items():
         try:
@@ -60,7 +69,6 @@ def load_policy(
             raise RuleError(
                 f"invalid JSON Schema for the policy key require.{key}: {short_text(exc.message, 200)}"
             ) from None
-    document = read_yaml(path, error=PolicyError)
     return PolicyChecker(document, vocabulary, extra).check()
 
 
@@ -120,7 +128,8 @@ class PolicyChecker:
         if "version" not in data:
             self.fail(("version",), "missing required key", "add 'version: 1' as the first line")
         self.value(field_type(Policy, "version"), data["version"], ("version",))
-        return self.model(Policy, data, (), defaults={"name": self.document.path.stem})
+        # A policy without a name is named for its file; one from standard input (<stdin>) is named stdin.
+        return self.model(Policy, data, (), defaults={"name": self.document.path.stem.strip("<>")})
 
     # -- mappings ----------------------------------------------------------
 

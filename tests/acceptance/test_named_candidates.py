@@ -10,8 +10,9 @@ import pytest
 from selector.api import Selector
 
 ROOT = Path(__file__).resolve().parents[2]
-#: MODEL@PROVIDER/DEPLOYMENT, as the README and the help texts write a candidate.
-CANDIDATE = re.compile(r"\b[a-z0-9][a-z0-9.:-]*@[a-z0-9-]+/[a-z0-9][a-z0-9.-]*[a-z0-9]")
+#: MODEL@PROVIDER/DEPLOYMENT, as the README and the help texts write a candidate (never with "::" in it:
+#: that ends a GitHub annotation's properties, ``title=...::MODEL@...``).
+CANDIDATE = re.compile(r"\b[a-z0-9](?:[a-z0-9.-]|:(?!:))*@[a-z0-9-]+/[a-z0-9][a-z0-9.-]*[a-z0-9]")
 NAMING = [ROOT / "README.md", *sorted((ROOT / "selector" / "cli").glob("*.py")), ROOT / "selector" / "api.py"]
 
 
@@ -25,6 +26,9 @@ def known() -> frozenset[str]:
 def test_the_pattern_finds_names() -> None:
     assert CANDIDATE.findall("run `selector check claude-sonnet-4.6@aws-bedrock/eu-profile-from-eu`.") == [
         "claude-sonnet-4.6@aws-bedrock/eu-profile-from-eu"
+    ]
+    assert CANDIDATE.findall("::error title=selector%3A require.residency::gpt-4o@openai-api/global: FAIL") == [
+        "gpt-4o@openai-api/global"
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -62,7 +63,7 @@ def _terminal_safe(text: str) -> None:
     assert "\nFORGED" not in text, "a value forged a line of its own"
 
 
-@pytest.mark.parametrize("fmt", ["table", "text", "markdown", "html", "json"])
+@pytest.mark.parametrize("fmt", ["table", "text", "markdown", "html", "json", "junit", "sarif", "github"])
 def test_every_format_escapes_hostile_values(fmt: str) -> None:
     output = RENDERERS[fmt](_report(), True)
     _terminal_safe(output)
@@ -73,6 +74,13 @@ def test_every_format_escapes_hostile_values(fmt: str) -> None:
         assert not re.search(r"(?<!\\)<script>", output) and not re.search(r"(?<!\\)\]\(javascript:", output)
     if fmt == "html":
         assert "<script>" not in output and 'href="javascript:' not in output
+    if fmt == "junit":
+        ElementTree.fromstring(output)  # well-formed: every value escaped for XML
+        assert "<script>" not in output
+    if fmt == "sarif":
+        json.loads(output)
+    if fmt == "github":
+        assert all(line.startswith(("::error ", "selector: ")) for line in output.splitlines()), output
 
 
 def test_explain_and_check_views_escape() -> None:
