@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from selector.engine import Engine
 from selector.engine import cache as snapshot
+from selector.paths import ontology_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-OVERLAY = ROOT / "examples" / "overlays" / "anthropic-zdr-contract.trig"
+WORLD = ROOT / "tests" / "rules" / "world.trig"
+
+
+def _tiny_base() -> tuple[Path, Path]:
+    """A small ontology folder (the rule cases' world) and an overlay on it: the cache is tested on these,
+    where compiling takes milliseconds, not on the shipped base."""
+    root = Path(tempfile.mkdtemp(prefix="selector-cache-test-"))
+    (root / "ontology" / "kb").mkdir(parents=True)
+    shutil.copy(ontology_dir() / "selector.ttl", root / "ontology" / "selector.ttl")
+    shutil.copy(WORLD, root / "ontology" / "kb" / "world.trig")
+    prefixes = WORLD.read_text(encoding="utf-8").split("src:world a sel:Source")[0]
+    overlay = root / "deal.trig"
+    overlay.write_text(
+        prefixes + 'src:deal a sel:Source ; dcterms:title "A deal" ; dcterms:source <https://example.org/deal> ;\n'
+        '    sel:asOf "2026-02-01"^^xsd:date .\nsrc:deal {\n  offering:m1--cloud sel:retentionDays 0 .\n}\n',
+        encoding="utf-8",
+    )
+    return root / "ontology", overlay
+
+
+TINY, OVERLAY = _tiny_base()
 
 
 @pytest.fixture()
@@ -21,10 +44,10 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_second_load_comes_from_the_cache(cache: Path) -> None:
-    first = snapshot.compiled_engine((), ())
+    first = snapshot.compiled_engine((), (), TINY)
     files = list(snapshot.private_folder(cache).glob("*.engine"))
     assert len(files) == 1
-    second = snapshot.compiled_engine((), ())
+    second = snapshot.compiled_engine((), (), TINY)
     assert isinstance(second, Engine) and second is not first
     assert [c.id for c in second.candidates] == [c.id for c in first.candidates]
     assert second.kb_fingerprint == first.kb_fingerprint
@@ -32,17 +55,17 @@ def test_second_load_comes_from_the_cache(cache: Path) -> None:
 
 
 def test_any_input_change_gives_another_key(cache: Path, tmp_path: Path) -> None:
-    base = snapshot.input_key((), ())
-    assert snapshot.input_key((OVERLAY,), ()) != base
+    base = snapshot.input_key((), (), TINY)
+    assert snapshot.input_key((OVERLAY,), (), TINY) != base
     copy = tmp_path / "overlay.trig"
     copy.write_bytes(OVERLAY.read_bytes())
     changed = tmp_path / "changed.trig"
     changed.write_bytes(OVERLAY.read_bytes() + b"\n# a comment\n")
-    assert snapshot.input_key((copy,), ()) != snapshot.input_key((changed,), ())
+    assert snapshot.input_key((copy,), (), TINY) != snapshot.input_key((changed,), (), TINY)
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "x.yaml").write_text("id: x\n")
-    assert snapshot.input_key((), (rules,)) != snapshot.input_key((), ())
+    assert snapshot.input_key((), (rules,), TINY) != snapshot.input_key((), (), TINY)
 
 
 def test_a_missing_input_gives_no_key() -> None:
@@ -51,7 +74,7 @@ def test_a_missing_input_gives_no_key() -> None:
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "wrong-key"])
 def test_a_damaged_cache_is_rebuilt(cache: Path, damage: str) -> None:
-    snapshot.compiled_engine((), ())
+    snapshot.compiled_engine((), (), TINY)
     (path,) = cache.glob("*.engine")
     blob = path.read_bytes()
     if damage == "truncate":
@@ -64,7 +87,7 @@ def test_a_damaged_cache_is_rebuilt(cache: Path, damage: str) -> None:
         path.write_bytes(blob.replace(path.stem.encode(), b"0" * len(path.stem), 1))
     key = path.stem
     assert snapshot.read(cache, key) is None
-    engine = snapshot.compiled_engine((), ())
+    engine = snapshot.compiled_engine((), (), TINY)
     assert isinstance(engine, Engine)
     assert snapshot.read(cache, key) is not None, "the rebuilt engine is cached again"
 
@@ -72,7 +95,7 @@ def test_a_damaged_cache_is_rebuilt(cache: Path, damage: str) -> None:
 def test_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SELECTOR_CACHE_DIR", "off")
     assert snapshot.cache_dir() is None
-    assert isinstance(snapshot.compiled_engine((), ()), Engine)
+    assert isinstance(snapshot.compiled_engine((), (), TINY), Engine)
 
 
 def test_only_the_newest_caches_are_kept(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,7 +103,7 @@ def test_only_the_newest_caches_are_kept(cache: Path, tmp_path: Path, monkeypatc
     for i in range(3):
         overlay = tmp_path / f"o{i}.trig"
         overlay.write_bytes(OVERLAY.read_bytes() + f"\n# {i}\n".encode())
-        snapshot.compiled_engine((overlay,), ())
+        snapshot.compiled_engine((overlay,), (), TINY)
     assert len(list(cache.glob("*.engine"))) == snapshot._KEEP
 
 
@@ -118,19 +141,19 @@ def _chown_or_skip(path: Path, uid: int = OTHER_UID) -> None:
 
 
 def test_a_file_planted_by_another_user_is_never_loaded(cache: Path, tmp_path: Path) -> None:
-    key = snapshot.input_key((), ())
+    key = snapshot.input_key((), (), TINY)
     folder = snapshot.private_folder(cache)
     marker = tmp_path / "ran"
     planted = folder / f"{key}.engine"
     planted.write_bytes(_forged_blob(key, marker))
     _chown_or_skip(planted)
-    engine = snapshot.compiled_engine((), ())
+    engine = snapshot.compiled_engine((), (), TINY)
     assert isinstance(engine, Engine)
     assert not marker.exists(), "a planted cache file was unpickled"
 
 
 def test_a_forged_file_of_this_user_fails_the_tag(cache: Path, tmp_path: Path) -> None:
-    key = snapshot.input_key((), ())
+    key = snapshot.input_key((), (), TINY)
     folder = snapshot.private_folder(cache)
     marker = tmp_path / "ran"
     (folder / f"{key}.engine").write_bytes(_forged_blob(key, marker))
@@ -139,10 +162,10 @@ def test_a_forged_file_of_this_user_fails_the_tag(cache: Path, tmp_path: Path) -
 
 
 def test_a_genuine_engine_under_another_key_is_refused(cache: Path) -> None:
-    snapshot.compiled_engine((OVERLAY,), ())
+    snapshot.compiled_engine((OVERLAY,), (), TINY)
     folder = snapshot.private_folder(cache)
     (source,) = folder.glob("*.engine")
-    key = snapshot.input_key((), ())
+    key = snapshot.input_key((), (), TINY)
     blob = source.read_bytes().replace(source.stem.encode(), key.encode(), 1)
     (folder / f"{key}.engine").write_bytes(blob)
     assert snapshot.read(folder, key) is None
@@ -156,10 +179,10 @@ def test_a_shared_folder_gets_a_private_one_inside(tmp_path: Path, monkeypatch: 
     shared.mkdir()
     shared.chmod(0o1777)
     monkeypatch.setenv("SELECTOR_CACHE_DIR", str(shared))
-    key = snapshot.input_key((), ())
+    key = snapshot.input_key((), (), TINY)
     marker = tmp_path / "ran"
     (shared / f"{key}.engine").write_bytes(_forged_blob(key, marker))
-    snapshot.compiled_engine((), ())
+    snapshot.compiled_engine((), (), TINY)
     assert not marker.exists()
     own = snapshot.private_folder(shared)
     assert own == shared / f"selector-{os.geteuid()}"
@@ -179,26 +202,26 @@ def test_a_private_folder_owned_by_someone_else_is_not_used(tmp_path: Path, monk
     _chown_or_skip(theirs)
     assert snapshot.private_folder(shared) is None
     monkeypatch.setenv("SELECTOR_CACHE_DIR", str(shared))
-    assert isinstance(snapshot.compiled_engine((), ()), Engine)
+    assert isinstance(snapshot.compiled_engine((), (), TINY), Engine)
 
 
 def test_a_fifo_in_the_cache_is_skipped_unread(cache: Path) -> None:
     import os
     import signal
 
-    key = snapshot.input_key((), ())
+    key = snapshot.input_key((), (), TINY)
     folder = snapshot.private_folder(cache)
     os.mkfifo(folder / f"{key}.engine")
     signal.alarm(30)  # a blocking open would hang here; fail instead
     try:
         assert snapshot.read(folder, key) is None
-        assert isinstance(snapshot.compiled_engine((), ()), Engine)
+        assert isinstance(snapshot.compiled_engine((), (), TINY), Engine)
     finally:
         signal.alarm(0)
 
 
 def test_a_symlinked_cache_file_is_not_followed(cache: Path, tmp_path: Path) -> None:
-    snapshot.compiled_engine((), ())
+    snapshot.compiled_engine((), (), TINY)
     folder = snapshot.private_folder(cache)
     (real,) = folder.glob("*.engine")
     moved = tmp_path / "elsewhere.engine"
@@ -219,7 +242,7 @@ def test_cleanup_removes_only_this_users_entries(cache: Path, tmp_path: Path, mo
     for i in range(2):
         overlay = tmp_path / f"o{i}.trig"
         overlay.write_bytes(OVERLAY.read_bytes() + f"\n# {i}\n".encode())
-        snapshot.compiled_engine((overlay,), ())
+        snapshot.compiled_engine((overlay,), (), TINY)
     assert theirs.exists(), "pruning removed a file this user did not write"
     assert len([p for p in folder.glob("*.engine") if p != theirs]) == 1
 
@@ -232,11 +255,11 @@ def test_an_unreadable_input_is_never_hashed_whole(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     signal.alarm(30)
     try:
-        assert snapshot.input_key((fifo,), ()) is None
+        assert snapshot.input_key((fifo,), (), TINY) is None
         assert snapshot.input_key((Path("/dev/zero"),), ()) is None
         rules = tmp_path / "rules"
         rules.mkdir()
         os.mkfifo(rules / "pipe.yaml")
-        assert snapshot.input_key((), (rules,)) is None
+        assert snapshot.input_key((), (rules,), TINY) is None
     finally:
         signal.alarm(0)
