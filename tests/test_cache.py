@@ -47,6 +47,8 @@ def test_second_load_comes_from_the_cache(cache: Path) -> None:
     first = snapshot.compiled_engine((), (), TINY)
     files = list(snapshot.private_folder(cache).glob("*.engine"))
     assert len(files) == 1
+    assert snapshot.compiled_engine((), (), TINY) is first, "the same process reuses the engine it verified"
+    snapshot._LOADED.clear()  # another process reads the file
     second = snapshot.compiled_engine((), (), TINY)
     assert isinstance(second, Engine) and second is not first
     assert [c.id for c in second.candidates] == [c.id for c in first.candidates]

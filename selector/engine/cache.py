@@ -316,8 +316,12 @@ def compiled_engine(
     published = record.identity if record is not None else None
     key = input_key(overlays, rules_dirs, base_dir, published) if folder is not None else None
     if key is not None:
+        loaded = _LOADED.get((str(folder), key))
+        if loaded is not None and loaded[0] == _stamp(folder, key):
+            return loaded[1]
         engine = read(folder, key)
         if isinstance(engine, Engine):
+            _remember(folder, key, engine)
             return engine
     rules = load_rules(tuple(rules_dirs), kinds=KINDS)
     if endpoint is not None:
@@ -331,6 +335,32 @@ def compiled_engine(
     engine = Engine(knowledge_base, rules)
     if key is not None:
         write(folder, key, engine)
+        _remember(folder, key, engine)
     # As for a snapshot: the engine lives as long as the process.
     gc.freeze()
     return engine
+
+
+#: Engines this process loaded or compiled, by cache folder and key, with the cache file's stamp then: a
+#: second request for the same inputs in one process (a test run, a server reload) reuses the engine
+#: instead of reading the file again, as long as the file is the one that was verified.
+_LOADED: dict[tuple[str, str], tuple[tuple[int, int, int] | None, Engine]] = {}
+
+
+def _stamp(folder: Path, key: str) -> tuple[int, int, int] | None:
+    """The cache file's inode, size and modification time (None when it is not there)."""
+    try:
+        found = os.stat(Path(folder) / f"{key}.engine")
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def _remember(folder: Path, key: str, engine: Engine) -> None:
+    stamp = _stamp(folder, key)
+    if stamp is None:
+        return
+    _LOADED[(str(folder), key)] = (stamp, engine)
+    while len(_LOADED) > 4:
+        _LOADED.pop(next(iter(_LOADED)))
+
