@@ -62,8 +62,3 @@ def requirement_lines(report: Report) -> list[str]:
 
     walk(report.policy.requirements, "")
     return lines
-
-
-def lifecycle_note(decision: Decision) -> str | None:
-    """``DEPRECATED, retires on ...`` for a deprecated or retired deployment, else None."""
-    return decision.lifecycle.flag
