@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from selector.diff.common import CHANGES, outcome, side_line, summary_line, verdicts
 from selector.diff.model import DiffReport
-from selector.results import Evidence
+from selector.render.markdown import evidence_markdown
 from selector.text import markdown_code as _code
-from selector.text import markdown_link, markdown_text
+from selector.text import markdown_text
 
 _cell = markdown_text
-
-
-def _fact(item: Evidence) -> str:
-    source = markdown_link(item.source_title or item.source, item.source) if item.source else "no source"
-    when = f", as of {_cell(item.as_of)}" if item.as_of else ", no as-of date"
-    when += " (secondary source)" if item.secondary else ""
-    note = f"; {_cell(item.note)}" if item.note else ""
-    return f"{_code(item.subject)} {_code(item.predicate)} {_code(item.object)} — {source}{when}, layer {_cell(item.layer)}{note}"
 
 
 def render_markdown(report: DiffReport, show_ranks: bool = False) -> str:
@@ -48,8 +40,8 @@ def render_markdown(report: DiffReport, show_ranks: bool = False) -> str:
                 lines.append(f"  - a: {_cell(change.reason_a)}")
             if change.reason_b is not None:
                 lines.append(f"  - b: {_cell(change.reason_b)}")
-            lines += [f"  - cited by a only: {_fact(item)}" for item in change.only_a]
-            lines += [f"  - cited by b only: {_fact(item)}" for item in change.only_b]
+            lines += [f"  - cited by a only: {evidence_markdown(item)}" for item in change.only_a]
+            lines += [f"  - cited by b only: {evidence_markdown(item)}" for item in change.only_b]
     if show_ranks:
         lines += ["", "## Rank changes", ""]
         if report.rank_changes:

@@ -11,7 +11,8 @@ from selector.text import markdown_link, markdown_text
 _cell = markdown_text
 
 
-def _evidence(item: Evidence) -> str:
+def evidence_markdown(item: Evidence) -> str:
+    """One fact of a trail as a Markdown line: the triple, its linked source, as-of, layer and note (escaped)."""
     source = markdown_link(item.source_title or item.source, item.source) if item.source else "no source"
     when = f", as of {_cell(item.as_of)}" if item.as_of else ""
     when += " (secondary source)" if item.secondary else ""
@@ -41,7 +42,7 @@ def _details(decision: Decision) -> list[str]:
         if result.evidence or result.remedy:
             lines.append(f"- **{_cell(result.rule)}**")
             for item in result.evidence:
-                lines.append(f"  - {_evidence(item)}")
+                lines.append(f"  - {evidence_markdown(item)}")
             if result.remedy:
                 lines.append(f"  - remedy: {_cell(result.remedy)}")
     lines.append("")
